@@ -1,0 +1,164 @@
+"""Objective functions with analytic derivatives, a plotting range and their critical points.
+
+The one-dimensional objectives work elementwise on arrays, so one call evaluates a whole grid of
+points (the outcome maps of notebooks 02 and 05 rely on this). Polynomials are written with
+products only (``x * x * x``) rather than powers: a product rounds the same way for a scalar and
+for every element of an array, so a vectorised run reproduces a scalar run bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point where the gradient vanishes, with ``f`` there and its kind."""
+
+    x: object  # a float, or a tuple for functions of several variables
+    value: float
+    kind: str  # "minimum", "maximum" or "saddle"
+
+
+class Objective:
+    """Base class: subclasses define ``f``, ``grad``, ``hess`` and ``critical_points``.
+
+    Attributes
+    ----------
+    name : str
+        Short name used in titles and readouts.
+    formula : str
+        The function as a reader would write it.
+    xlim : tuple of float
+        A plotting range that shows the interesting part.
+    ndim : int
+        1 for functions of one variable, 2 for functions of a point in the plane.
+    """
+
+    name = "objective"
+    formula = ""
+    xlim = (-1.0, 1.0)
+    ndim = 1
+
+    def f(self, x):
+        raise NotImplementedError
+
+    def grad(self, x):
+        raise NotImplementedError
+
+    def hess(self, x):
+        raise NotImplementedError
+
+    def critical_points(self):
+        raise NotImplementedError
+
+    def minima(self):
+        """The critical points that are minima, left to right."""
+        return [p for p in self.critical_points() if p.kind == "minimum"]
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.formula})"
+
+
+def _classify(curvature):
+    if curvature > 0:
+        return "minimum"
+    if curvature < 0:
+        return "maximum"
+    return "saddle"
+
+
+class Square(Objective):
+    """f(x) = x², the lecture's first example: f'(x) = 2x, f''(x) = 2, minimum at 0."""
+
+    name = "x²"
+    formula = "f(x) = x²"
+    xlim = (-12.0, 12.0)
+
+    def f(self, x):
+        x = np.asarray(x, dtype=float)
+        return x * x
+
+    def grad(self, x):
+        return 2.0 * np.asarray(x, dtype=float)
+
+    def hess(self, x):
+        return np.full_like(np.asarray(x, dtype=float), 2.0)
+
+    def critical_points(self):
+        return [CriticalPoint(0.0, 0.0, "minimum")]
+
+
+class Quartic(Objective):
+    """f(x) = x⁴ − 5x² − 3x, the lecture's second example.
+
+    f'(x) = 4x³ − 10x − 3 and f''(x) = 12x² − 10. Two minima (a local one on the left, the global
+    one on the right) with a local maximum between them.
+    """
+
+    name = "x⁴ − 5x² − 3x"
+    formula = "f(x) = x⁴ − 5x² − 3x"
+    xlim = (-2.6, 2.6)
+
+    def f(self, x):
+        x = np.asarray(x, dtype=float)
+        x2 = x * x
+        return x2 * x2 - 5.0 * x2 - 3.0 * x
+
+    def grad(self, x):
+        x = np.asarray(x, dtype=float)
+        return 4.0 * x * x * x - 10.0 * x - 3.0
+
+    def hess(self, x):
+        x = np.asarray(x, dtype=float)
+        return 12.0 * x * x - 10.0
+
+    def critical_points(self):
+        """The three real roots of f', polished by Newton's method, classified by f''."""
+        roots = np.sort(np.roots([4.0, 0.0, -10.0, -3.0]).real)
+        points = []
+        for x in roots:
+            for _ in range(3):  # np.roots is already close; Newton takes it to machine precision
+                x = x - float(self.grad(x)) / float(self.hess(x))
+            points.append(CriticalPoint(float(x), float(self.f(x)), _classify(float(self.hess(x)))))
+        return points
+
+
+class Quadratic2D(Objective):
+    """f(x) = ½(a·x₁² + b·x₂²), an axis-aligned bowl with curvatures a and b.
+
+    With a ≪ b it is a narrow ravine: plain gradient descent must use η < 2/b to stay stable and then
+    crawls along the flat direction, the situation momentum is made for.
+    """
+
+    ndim = 2
+
+    def __init__(self, curvatures=(1.0, 10.0), xlim=(-10.0, 10.0), ylim=(-5.0, 5.0)):
+        a = _validate.positive("curvatures[0]", curvatures[0])
+        b = _validate.positive("curvatures[1]", curvatures[1])
+        self.curvatures = np.array([a, b])
+        self.xlim = tuple(float(v) for v in xlim)
+        self.ylim = tuple(float(v) for v in ylim)
+        self.name = f"½({a:g}·x₁² + {b:g}·x₂²)"
+        self.formula = f"f(x) = {self.name}"
+
+    @property
+    def condition_number(self):
+        return float(self.curvatures.max() / self.curvatures.min())
+
+    def f(self, x):
+        x = np.asarray(x, dtype=float)
+        return 0.5 * (self.curvatures * x * x).sum(axis=-1)
+
+    def grad(self, x):
+        return self.curvatures * np.asarray(x, dtype=float)
+
+    def hess(self, x):
+        return np.diag(self.curvatures)
+
+    def critical_points(self):
+        return [CriticalPoint((0.0, 0.0), 0.0, "minimum")]

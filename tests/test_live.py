@@ -1,0 +1,114 @@
+"""The live-figure machinery and notebook 01's demo, driven headlessly by setting slider values."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers.demos import benchmark_cases
+from helpers.demos.square import VIEW, SquareDemo
+from helpers.live import encode_png, log_slider, slider
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_encode_png_round_trips():
+    rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    assert np.array_equal(pixels(encode_png(rgba)), rgba)
+
+
+def test_blitted_frame_equals_a_full_redraw():
+    demo = SquareDemo()
+    demo.controls["lr"].value = 0.7
+    fast = pixels(demo.live.image.value)
+    full = pixels(demo.naive_render())
+    assert fast.shape == full.shape
+    # Antialiased edges may differ by a rounding step where artists overlap; the pictures must not.
+    assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
+
+
+def test_changing_lr_updates_readout_image_and_artists():
+    demo = SquareDemo(lr=0.1, x0=10.0, steps=30)
+    before_png, before_text = demo.live.image.value, demo.readout.value
+    demo.controls["lr"].value = 0.3
+    assert demo.readout.value != before_text and demo.readout.value.startswith("η = 0.3 ·")
+    assert "converged in" in demo.readout.value
+    assert demo.live.image.value != before_png
+    xs, ys = demo.path.get_data()
+    np.testing.assert_allclose(xs, 10.0 * 0.4 ** np.arange(len(xs)))
+    np.testing.assert_allclose(ys, xs**2)
+
+
+@pytest.mark.parametrize(
+    "lr, phrase",
+    [(0.5, "converged in 1 step"), (1.0, "not converged after 30 steps"), (1.2, "diverged after 1 step")],
+)
+def test_readout_reports_each_regime(lr, phrase):
+    demo = SquareDemo(steps=30)
+    demo.controls["lr"].value = lr
+    assert phrase in demo.readout.value
+    if "diverged" in phrase:
+        assert f"left the view ±{VIEW:g}" in demo.readout.value
+
+
+def test_show_step_truncates_the_drawn_path_and_says_so():
+    demo = SquareDemo(lr=0.1, steps=30)
+    demo.controls["shown"].value = 3
+    xs, _ = demo.trace.get_data()
+    assert len(xs) == 4
+    assert "showing step 3: x = 5.12" in demo.readout.value
+    assert demo.current.get_data()[0][0] == pytest.approx(5.12)
+
+
+def test_play_is_linked_to_the_step_slider():
+    demo = SquareDemo()
+    assert demo.play is not None
+    assert demo.play.max == demo.controls["shown"].max
+
+
+def test_axes_stay_fixed_while_sliding():
+    demo = SquareDemo()
+    left, right = demo.live.fig.axes
+    limits = [ax.get_xlim() + ax.get_ylim() for ax in (left, right)]
+    for lr in (0.01, 0.3, 0.99, 1.2):
+        demo.controls["lr"].value = lr
+        demo.controls["x0"].value = -10.0 if lr > 0.5 else 7.5
+    assert [ax.get_xlim() + ax.get_ylim() for ax in (left, right)] == limits
+
+
+@pytest.mark.parametrize("name", ["lr", "x0", "steps", "shown"])
+def test_every_slider_extreme_is_quiet_and_finite(name):
+    demo = SquareDemo()
+    control = demo.controls[name]
+    for value in (control.min if name != "lr" else 10**control.min, control.max if name != "lr" else 10**control.max):
+        control.value = value
+        for artist in demo.live._artists:
+            if hasattr(artist, "get_data"):
+                assert np.all(np.isfinite(np.asarray(artist.get_data(), dtype=float)))
+        assert demo.readout.value
+
+
+def test_every_demo_module_offers_benchmark_cases():
+    names = [case[0] for case in benchmark_cases()]
+    assert "square" in names and len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: log_slider("η", 0.1, 0.0, 1.0), ValueError, "low must be in"),
+        (lambda: log_slider("η", 0.1, 1.0, 0.5), ValueError, "low must be smaller than high"),
+        (lambda: log_slider("η", 5.0, 0.01, 1.0), ValueError, r"value must be in \[0.01, 1\]"),
+    ],
+)
+def test_slider_factories_validate(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_int_and_float_sliders():
+    assert type(slider("n", 3, 1, 10, 1)).__name__ == "IntSlider"
+    assert type(slider("x", 0.5, 0.0, 1.0, 0.1)).__name__ == "FloatSlider"

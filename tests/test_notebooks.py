@@ -1,0 +1,74 @@
+"""Every notebook's stored outputs: one clean top-to-bottom run, no errors, small, ignores only on widgets.
+
+nbval (``pytest --nbval notebooks``) re-runs the notebooks and compares against these outputs; this
+file checks that the baseline itself is sound. Notebooks are found by glob, so a new one is covered
+as soon as it exists.
+"""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+NOTEBOOKS = sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def is_ignored(cell):
+    src = "".join(cell["source"])
+    tags = cell.get("metadata", {}).get("tags", [])
+    return "nbval-ignore-output" in tags or "NBVAL_IGNORE_OUTPUT" in src or "nbval-skip" in tags
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_come_from_one_top_to_bottom_run(path):
+    counts = [c["execution_count"] for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), f"re-execute {path.name} in a fresh kernel"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_error_or_stderr_output(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"cell {i}: {out.get('ename')}"
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), f"cell {i}: stderr"
+            text = "".join(out.get("data", {}).get("text/plain", []))
+            for unstable in ("np.float64(", "<Figure size", " at 0x"):
+                assert unstable not in text, f"cell {i}: {unstable!r} in output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_under_one_megabyte(path):
+    assert path.stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_output_ignores_sit_only_on_widget_cells(path):
+    cells = code_cells(load(path))
+    ignored = [c for c in cells if is_ignored(c)]
+    for cell in ignored:
+        mimes = [set(out.get("data", {})) for out in cell["outputs"]]
+        assert mimes and all(WIDGET_MIME in m for m in mimes), "".join(cell["source"])[:80]
+    widget_cells = [c for c in cells if any(WIDGET_MIME in out.get("data", {}) for out in c["outputs"])]
+    assert all(is_ignored(c) for c in widget_cells), "a widget cell must carry the nbval-ignore-output tag"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_sys_path_hacks_and_helpers_imported(path):
+    sources = "\n".join("".join(c["source"]) for c in code_cells(load(path)))
+    assert not re.search(r"sys\.path\.(insert|append)", sources)
+    assert "import helpers" in sources
