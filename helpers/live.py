@@ -139,13 +139,17 @@ class Demo:
     costs no extra kernel round trips beyond the updates themselves).
     """
 
+    #: Short name, used in the benchmark's and the browser test's output and as a CSS class.
+    name = "demo"
     play_interval_ms = 250
 
     def __init__(self, controls, play=None):
         self.controls = dict(controls)
         self.readout = widgets.Label(layout=widgets.Layout(width="100%"))
+        self.readout.add_class("gd-readout")
         fig = self.build()
         self.live = LiveFigure(fig)
+        self.live.image.add_class("gd-figure")
         for artist in self.animated_artists():
             self.live.animate(artist)
         self.play = None
@@ -195,7 +199,8 @@ class Demo:
         if self.play is not None:
             rows.append(self.play)
         box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap", gap="0 24px"))
-        return widgets.VBox([box, self.live.image, self.readout])
+        # CSS classes let the browser test find each demo, its figure and its readout on the page.
+        return widgets.VBox([box, self.live.image, self.readout]).add_class("gd-demo").add_class(f"gd-demo-{self.name}")
 
     def _ipython_display_(self):
         from IPython.display import display

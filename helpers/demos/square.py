@@ -20,6 +20,8 @@ class SquareDemo(Demo):
     to watch the iterations one by one. The axes never move, so frames can be compared by eye.
     """
 
+    name = "square"
+
     def __init__(self, lr=0.1, x0=10.0, steps=30, tol=1e-6):
         self.objective = Square()
         self.tol = tol
@@ -80,5 +82,5 @@ def readout(run, x0, shown):
 
 
 BENCHMARKS = [
-    ("square", SquareDemo, "lr", list(np.geomspace(0.01, 1.2, 61))),
+    (SquareDemo.name, SquareDemo, "lr", list(np.geomspace(0.01, 1.2, 61))),
 ]
