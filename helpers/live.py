@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from . import _validate
-from .plotting import figure_png
+from .plotting import figure_png, for_projector, is_lecture_mode
 
 
 def _chunk(tag, data):
@@ -59,7 +59,7 @@ class LiveFigure:
     """
 
     def __init__(self, fig):
-        self.fig = fig
+        self.fig = for_projector(fig)
         self.canvas = FigureCanvasAgg(fig)
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
         self.image = widgets.Image(
@@ -145,7 +145,9 @@ class Demo:
 
     def __init__(self, controls, play=None):
         self.controls = dict(controls)
-        self.readout = widgets.Label(layout=widgets.Layout(width="100%"))
+        self.readout = widgets.Label(
+            layout=widgets.Layout(width="100%"), style={"font_size": "20px" if is_lecture_mode() else "14px"}
+        )
         self.readout.add_class("gd-readout")
         fig = self.build()
         self.live = LiveFigure(fig)
