@@ -155,6 +155,7 @@ class Demo:
         for artist in self.animated_artists():
             self.live.animate(artist)
         self.play = None
+        self.play_control = play
         if play is not None:
             target = self.controls[play]
             self.play = widgets.Play(
@@ -208,6 +209,41 @@ class Demo:
         from IPython.display import display
 
         display(self.widget)
+
+    # -- for readers without a kernel ----------------------------------------------------------
+    def animation_frames(self):
+        """Control values for each frame of the kernel-free animation (a list of dicts).
+
+        By default the Play control runs from its minimum to its maximum with the other controls
+        as they are; a subclass may override this to show several settings one after the other.
+        """
+        if self.play_control is None:
+            return []
+        control = self.controls[self.play_control]
+        return [{self.play_control: v} for v in range(control.min, control.max + 1)]
+
+    def animation_html(self, fps=5):
+        """The frames of :meth:`animation_frames` as a self-contained JavaScript animation.
+
+        matplotlib's ``to_jshtml``: the frames are embedded as PNGs with a small player, so the
+        animation plays in an exported HTML page with no kernel and no network.
+        """
+        from matplotlib import animation
+
+        frames = self.animation_frames()
+        if not frames:
+            raise ValueError(f"demo {self.name!r} defines no animation frames")
+        start = self.values
+
+        def show(values):
+            self.draw(**{**start, **values})
+
+        anim = animation.FuncAnimation(self.live.fig, show, frames=frames, interval=1000 / fps, repeat=True)
+        try:
+            return anim.to_jshtml(fps=fps, embed_frames=True, default_mode="loop")
+        finally:
+            self.live.invalidate()
+            self.update()
 
     # -- for the benchmark and the tests -------------------------------------------------------
     def naive_render(self, **values):

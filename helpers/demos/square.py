@@ -69,6 +69,10 @@ class SquareDemo(Demo):
         self.left_title.set_text(f"f(x) = x², η = {lr:.3g}, x₀ = {x0:g}")
         return readout(run, x0, k)
 
+    def animation_frames(self):
+        """Three learning rates one after the other: monotone, zig-zag, diverging; 16 steps each."""
+        return [{"lr": lr, "x0": 10.0, "steps": 30, "shown": k} for lr in (0.1, 0.7, 1.05) for k in range(17)]
+
 
 def readout(run, x0, shown):
     """'η = 0.3 · x₀ = 10 · converged in 23 steps · x = 2.1e-06 · step 5: x₅ = 0.1'"""

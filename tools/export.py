@@ -1,0 +1,195 @@
+"""Build slide decks and static HTML pages of every notebook, for use with no kernel and no internet.
+
+    python tools/export.py                 # all notebooks -> build/slides/*.slides.html, build/html/*.html
+    python tools/export.py notebooks/01_gradient_descent_x2.ipynb --out /tmp/site
+
+What the output holds:
+- every figure of the stored notebook;
+- in place of each live widget (which needs a kernel), an animation that plays in the page: the
+  demo's own frames (``Demo.animation_frames``) as matplotlib's JavaScript animation;
+- reveal.js, MathJax, require.js and jQuery from ``<out>/vendor`` instead of a CDN, so the decks work
+  in a classroom with no network. The first build fetches them once from the npm registry (needs
+  ``npm``); later builds reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import importlib
+import inspect
+import json
+import pathlib
+import pkgutil
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import nbformat  # noqa: E402
+from nbconvert import HTMLExporter, SlidesExporter  # noqa: E402
+
+import helpers.demos  # noqa: E402
+from helpers.live import Demo  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "tools" / "templates"
+#: npm packages served from <out>/vendor, pinned; (package, version, files or folders to keep).
+VENDOR = [
+    ("reveal.js", "4.6.0", ["dist", "plugin/notes"]),
+    ("mathjax", "2.7.9", ["MathJax.js", "config", "extensions", "jax", "localization", "fonts/HTML-CSS/TeX/woff"]),
+    ("requirejs", "2.3.8", ["require.js"]),
+    ("jquery", "3.7.1", ["dist/jquery.min.js"]),
+    ("font-awesome", "4.7.0", ["css", "fonts"]),  # the icons of matplotlib's animation player
+]
+#: What must never appear in an exported page: a script, style sheet or image loaded from another host,
+#: or the address of a CDN that nbconvert's templates or matplotlib's player default to.
+REMOTE = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//"""
+    r"|unpkg\.com|cdnjs\.cloudflare\.com|cdn\.jsdelivr\.net|code\.jquery\.com|bootstrapcdn\.com",
+    re.IGNORECASE,
+)
+#: matplotlib's JavaScript animation links Font Awesome from a CDN; served from vendor/ instead.
+FONT_AWESOME_LINK = re.compile(r'<link[^>]*font-awesome[^>]*>', re.IGNORECASE)
+
+
+def fetch_vendor(out):
+    """Put the pinned front-end packages under ``out/vendor`` (once); return that folder."""
+    vendor = out / "vendor"
+    stamp = vendor / ".complete"
+    wanted = json.dumps(VENDOR)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return vendor
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is needed once to fetch reveal.js and MathJax for offline use (apt-get install npm)")
+    with tempfile.TemporaryDirectory() as tmp:
+        specs = [f"{name}@{version}" for name, version, _ in VENDOR]
+        subprocess.run(
+            [npm, "install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--silent", "--prefix", tmp,
+             *specs],
+            check=True,
+        )
+        if vendor.exists():
+            shutil.rmtree(vendor)
+        for name, _, keep in VENDOR:
+            for part in keep:
+                src = pathlib.Path(tmp) / "node_modules" / name / part
+                dst = vendor / name / part
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
+    stamp.write_text(wanted)
+    return vendor
+
+
+def demo_classes():
+    """Every Demo subclass defined in helpers.demos, by class name."""
+    found = {}
+    for info in pkgutil.iter_modules(helpers.demos.__path__):
+        module = importlib.import_module(f"helpers.demos.{info.name}")
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, Demo) and obj is not Demo and obj.__module__ == module.__name__:
+                found[name] = obj
+    return found
+
+
+def demos_in(source, classes):
+    """The demos a widget cell builds: ``SomeDemo(a=1, b=2)`` calls with literal keyword arguments.
+
+    Arguments that are not literals are left at the demo's defaults.
+    """
+    made = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+            kwargs = {}
+            for kw in node.keywords:
+                try:
+                    kwargs[kw.arg] = ast.literal_eval(kw.value)
+                except ValueError:
+                    pass
+            made.append((classes[node.func.id], kwargs))
+    return made
+
+
+def with_animations(nb, vendor_prefix):
+    """A copy of ``nb`` whose widget outputs are replaced by kernel-free animations of the same demos."""
+    nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # widget state would pull the widget renderer from a CDN
+    classes = demo_classes()
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "nbval-ignore-output" not in cell.metadata.get("tags", []):
+            continue
+        outputs = []
+        for cls, kwargs in demos_in(cell.source, classes):
+            demo = cls(**kwargs)
+            local = f'<link rel="stylesheet" href="{vendor_prefix}/font-awesome/css/font-awesome.min.css">'
+            html = FONT_AWESOME_LINK.sub(local, demo.animation_html())
+            caption = (
+                f'<p class="gd-animation-caption"><em>Animation of the live demo "{demo.name}" '
+                "(open the notebook in JupyterLab to drive it with the sliders).</em></p>"
+            )
+            outputs.append(nbformat.v4.new_output("display_data", data={"text/html": caption + html}))
+            count += 1
+        cell.outputs = outputs
+    return nb, count
+
+
+def exporters(vendor_prefix):
+    common = dict(
+        extra_template_basedirs=[str(TEMPLATES)],
+        mathjax_url=f"{vendor_prefix}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+        require_js_url=f"{vendor_prefix}/requirejs/require.js",
+        jquery_url=f"{vendor_prefix}/jquery/dist/jquery.min.js",
+    )
+    html = HTMLExporter(template_name="gd_lab", **common)
+    slides = SlidesExporter(template_name="gd_reveal", reveal_url_prefix=f"{vendor_prefix}/reveal.js",
+                            reveal_scroll=True, reveal_theme="white", **common)
+    return html, slides
+
+
+def export(paths, out, *, vendor=True):
+    """Export ``paths`` into ``out/html`` and ``out/slides``; return the written files."""
+    out = pathlib.Path(out)
+    if vendor:
+        fetch_vendor(out)
+    html_exporter, slides_exporter = exporters("../vendor")
+    written = []
+    for path in paths:
+        path = pathlib.Path(path)
+        nb, count = with_animations(nbformat.read(path, as_version=4), "../vendor")
+        for exporter, folder, suffix in ((html_exporter, "html", ".html"), (slides_exporter, "slides", ".slides.html")):
+            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+            remote = REMOTE.search(body)
+            if remote:
+                raise RuntimeError(f"{path.name}: the {folder} export loads from the network: {remote.group(0)!r}")
+            target = out / folder / f"{path.stem}{suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(body, encoding="utf-8")
+            written.append(target)
+        print(f"{path.name}: {count} animation(s) -> {out / 'html' / (path.stem + '.html')}, "
+              f"{out / 'slides' / (path.stem + '.slides.html')}")
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path, help="default: every notebook in notebooks/")
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "build", help="output folder (default: build/)")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a clean build prints nothing but its summary lines
+        export(paths, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
