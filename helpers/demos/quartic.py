@@ -1,0 +1,179 @@
+"""Notebook 02's demo: gradient descent on f(x) = x⁴ − 5x² − 3x, start point × learning rate.
+
+Left, the quartic with the iterates on it; right, the outcome map (which minimum, cycle, bounded but
+not converged, diverged) for a grid of starts × learning rates, drawn once as a background image,
+with the current (x₀, η) as a moving marker. The map is computed once per process (vectorised, a
+fraction of a second) and cached; a slider step only reruns one trajectory.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from .. import plotting
+from ..functions import Quartic
+from ..live import Demo, log_slider, slider
+from ..optimizers import classify_run, critical_names, gradient_descent_1d, outcome_map
+
+X0_RANGE = (-2.5, 2.5)  # start points the slider and the map cover
+LR_RANGE = (0.005, 0.3)  # learning rates the slider and the map cover (log scale)
+MAP_SHAPE = (300, 400)  # learning rates × starts
+MAP_STEPS = 300  # step budget of every run on the map
+MAX_STEPS = 300  # largest step budget of the demo
+TOL = 1e-6
+BOUND = 1e6  # |x| beyond this is divergence: for η ≥ 0.005 any |x| > 13 already grows without limit
+VIEW_X = (-2.6, 2.6)
+VIEW_Y = (-14.5, 21.0)
+DRAW_CLIP = 10.0  # escaping iterates are drawn at |x| = 10, far outside the view, to keep the pixels sane
+
+#: Colour of every outcome: by critical point for converged runs, then by kind.
+COLORS = {
+    "local minimum": plotting.OKABE_ITO["sky"],
+    "local maximum": plotting.OKABE_ITO["purple"],
+    "global minimum": plotting.OKABE_ITO["blue"],
+    "cycle": plotting.OKABE_ITO["orange"],
+    "bounded": plotting.OKABE_ITO["yellow"],
+    "diverged": plotting.OKABE_ITO["vermillion"],
+}
+RECENT = 8  # the last steps drawn boldly: a cycle stands out from the faint earlier path
+CURRENT = plotting.OKABE_ITO["green"]  # "where you are", on both panels
+
+
+@functools.lru_cache(maxsize=4)
+def default_map(shape=MAP_SHAPE, steps=MAP_STEPS):
+    """The outcome map over :data:`X0_RANGE` × :data:`LR_RANGE` (computed once, then cached)."""
+    n_lr, n_x0 = shape
+    x0 = np.linspace(*X0_RANGE, n_x0)
+    lr = np.geomspace(*LR_RANGE, n_lr)
+    return outcome_map(Quartic(), x0, lr, max_steps=steps, tol=TOL, bound=BOUND)
+
+
+def _key(omap, code):
+    """The colour key of a map code: the critical point's name for converged runs, else the kind."""
+    return omap.point_names[code] if code < len(omap.points) else omap.kinds[code]
+
+
+def legend_labels(omap):
+    """Short legend text per map code: 'local minimum x* = −1.40', 'cycle (period ≥ 2)', …"""
+    short = {"cycle": "cycle (period ≥ 2)", "bounded": "bounded, not converged", "diverged": "diverged"}
+    points = [f"{name} x* = {p.x:.2f}".replace("-", "−") for p, name in zip(omap.points, omap.point_names, strict=True)]
+    return points + [short[kind] for kind in omap.kinds[len(points):]]
+
+
+def draw_outcome_map(ax, omap, *, legend=True, limits=True):
+    """Draw an :class:`~helpers.optimizers.OutcomeMap` as an image: x₀ across, log₁₀ η up.
+
+    With ``limits``, dashed lines mark the local stability limit η = 2/f''(x*) of each minimum.
+    Returns the image artist.
+    """
+    colors = [COLORS[_key(omap, c)] for c in range(len(omap.labels))]
+    lo, hi = np.log10(omap.lr[0]), np.log10(omap.lr[-1])
+    dx = (omap.x0[-1] - omap.x0[0]) / (len(omap.x0) - 1) / 2
+    dy = (hi - lo) / (len(omap.lr) - 1) / 2
+    image = ax.imshow(
+        omap.code, origin="lower", aspect="auto", interpolation="nearest", cmap=ListedColormap(colors),
+        vmin=-0.5, vmax=len(colors) - 0.5, extent=(omap.x0[0] - dx, omap.x0[-1] + dx, lo - dy, hi + dy),
+    )
+    ax.grid(False)
+    ticks = [t for t in (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0) if omap.lr[0] <= t <= omap.lr[-1]]
+    ax.yaxis.set_major_locator(FixedLocator(np.log10(ticks)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{10**y:g}"))
+    ax.set_xlabel("start x₀")
+    ax.set_ylabel("learning rate η (log scale)")
+    if limits:
+        quartic = Quartic()
+        for p in quartic.minima():
+            y = np.log10(2.0 / float(quartic.hess(p.x)))
+            ax.axhline(y, color="black", ls="--", lw=1)
+            ax.annotate(f"2/f''({p.x:.2f})".replace("-", "−"), (omap.x0[0], y), xytext=(4, 3),
+                        textcoords="offset points", fontsize=9, color="black")
+    if legend:
+        labels = legend_labels(omap)
+        handles = [Patch(color=colors[c], label=labels[c]) for c in omap.present()]
+        if limits:
+            handles.append(Line2D([], [], color="black", ls="--", lw=1, label="η = 2/f''(x*)"))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=10)
+    return image
+
+
+@functools.lru_cache(maxsize=128)
+def run(x0, lr, steps):
+    """One run (cached) and its honest :class:`~helpers.optimizers.Outcome`."""
+    quartic = Quartic()
+    result = gradient_descent_1d(quartic, x0, lr, max_steps=steps, tol=TOL, bound=BOUND)
+    return result, classify_run(result, quartic)
+
+
+def readout(x0, lr, result, outcome, shown):
+    """'x₀ = −1.50 · η = 0.050 · converged to the local minimum x* = −1.401771 in 23 steps'"""
+    parts = [f"x₀ = {x0:.2f}", f"η = {lr:.3f}", outcome.phrase()]
+    if outcome.kind == "diverged":
+        parts[-1] += f" (|x| passed {BOUND:,.0f})"
+    if shown < result.steps:
+        parts.append(f"showing step {shown}: x = {result.iterates[shown]:.4f}")
+    return " · ".join(parts).replace("-", "−")
+
+
+class QuarticDemo(Demo):
+    """Gradient descent on the quartic under the start-point and learning-rate sliders.
+
+    Controls: start x₀, learning rate η (log scale), the step budget, and the step shown (with Play).
+    The axes never move; the outcome map is a static background and only its marker moves.
+    """
+
+    name = "quartic"
+
+    def __init__(self, x0=0.0, lr=0.05, steps=MAX_STEPS):
+        self.objective = Quartic()
+        self.omap = default_map()
+        controls = {
+            "x0": slider("start x₀", x0, X0_RANGE[0], X0_RANGE[1], 0.01, fmt=".2f"),
+            "lr": log_slider("learning rate η", lr, *LR_RANGE, steps_per_decade=100, fmt=".3f"),
+            "steps": slider("max steps", steps, 1, MAX_STEPS, 1),
+            "shown": slider("show step", MAX_STEPS, 0, MAX_STEPS, 1),
+        }
+        super().__init__(controls, play="shown")
+
+    def build(self):
+        fig, (left, right) = plotting.new_figure(2, width=12.0, height=4.6)
+        plotting.plot_objective(left, self.objective, VIEW_X)
+        left.set_ylim(*VIEW_Y)
+        for p, name in zip(*critical_names(self.objective), strict=True):
+            face = COLORS[name] if p.kind == "minimum" else "white"
+            left.plot([p.x], [p.value], "D", color=face, mec="black", ms=8, zorder=3)
+            left.annotate(name.replace("imum", "."), (p.x, p.value), xytext=(0, -16 if p.kind == "minimum" else 10),
+                          textcoords="offset points", ha="center", fontsize=10)
+        draw_outcome_map(right, self.omap)
+        right.set_title(f"outcome after {MAP_STEPS} steps")
+        # the whole path as a faint line (markers on hundreds of points would cost milliseconds per frame)
+        (self.path,) = left.plot([], [], "-", color="black", lw=0.6, alpha=0.35)
+        (self.recent,) = left.plot([], [], "-o", color="black", lw=1.2, ms=4)
+        (self.current,) = left.plot([], [], "o", color=CURRENT, mec="black", ms=12)
+        (self.marker,) = right.plot([], [], "o", color=CURRENT, mec="black", mew=1.5, ms=12)
+        left.set_title(f"f(x) = x⁴ − 5x² − 3x with the iterates (last {RECENT} steps bold)")
+        return fig
+
+    def animated_artists(self):
+        return [self.path, self.recent, self.current, self.marker]
+
+    def draw(self, x0, lr, steps, shown):
+        result, outcome = run(float(x0), float(lr), int(steps))
+        k = min(int(shown), result.steps)
+        xs = np.clip(result.iterates[: k + 1], -DRAW_CLIP, DRAW_CLIP)
+        ys = self.objective.f(xs)
+        self.path.set_data(xs, ys)
+        self.recent.set_data(xs[-RECENT - 1:], ys[-RECENT - 1:])
+        self.current.set_data(xs[-1:], ys[-1:])
+        self.marker.set_data([x0], [np.log10(lr)])
+        return readout(x0, lr, result, outcome, k)
+
+
+BENCHMARKS = [
+    (QuarticDemo.name, QuarticDemo, "lr", list(np.geomspace(*LR_RANGE, 61))),
+]
