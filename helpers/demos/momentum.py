@@ -1,0 +1,253 @@
+"""Notebook 05's demos: the moving average under the β slider, and momentum against plain gradient
+descent in a ravine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import plotting
+from ..data import noisy_series
+from ..functions import Quadratic2D
+from ..live import Demo, log_slider, slider
+from ..momentum import effective_window, ewma, momentum, stability_limit
+
+# -- the moving average -----------------------------------------------------------------------------
+SERIES_LENGTH = 150
+SERIES_SEED = 5
+ZOOM = 30  # points shown in the start-up panel
+# The live titles are static: redrawing a line of text costs about as much as the rest of a frame, and
+# the parameters are in the readout. Only the kernel-free animation (no readout) writes them in.
+EWMA_TITLE = "moving average V_t"
+
+
+def _with_caption(demo, static_title, make):
+    """Run ``make()`` with the parameters written into the title, then restore the live figure."""
+    demo._caption = True
+    try:
+        return make()
+    finally:
+        demo._caption = False
+        demo.title.set_text(static_title)
+        demo.live.invalidate()
+        demo.update()
+
+
+class EwmaDemo(Demo):
+    """Left: a noisy series, its clean signal and the moving average (raw and bias-corrected).
+    Right: the first points, where V_0 = 0 drags the raw average down.
+
+    Controls: β, and the last time step shown (with Play) to watch the average being built.
+    The series is fixed (seeded), so only the average is recomputed when β moves.
+    """
+
+    name = "ewma"
+
+    def __init__(self, beta=0.9, noise=1.0, seed=SERIES_SEED):
+        self._caption = False
+        self.t, self.signal, self.series = noisy_series(SERIES_LENGTH, noise=noise, rng=np.random.default_rng(seed))
+        self._cache = {}
+        controls = {
+            "beta": slider("β", beta, 0.0, 0.99, 0.01, fmt=".2f"),
+            "shown": slider("show up to t", SERIES_LENGTH, 1, SERIES_LENGTH, 1),
+        }
+        super().__init__(controls, play="shown")
+
+    def build(self):
+        fig, (left, right) = plotting.new_figure(2, width=10.0, height=3.3, gridspec_kw={"width_ratios": [2.2, 1]})
+        t = self.t + 1  # the series is X_1 … X_n
+        low, high = min(0.0, float(self.series.min())) - 0.5, float(self.series.max()) + 0.5  # V_0 = 0 in view
+        for ax, stop in ((left, SERIES_LENGTH), (right, ZOOM)):
+            ax.plot(t[:stop], self.series[:stop], "o", color="#AAAAAA", ms=2.5, label="data X_t")
+            ax.plot(t[:stop], self.signal[:stop], color="black", lw=1, label="clean signal")
+            ax.set_xlabel("t")
+        left.set_xlim(0, SERIES_LENGTH + 1)
+        left.set_ylim(low, high)
+        right.set_xlim(0, ZOOM + 0.5)
+        right.set_ylim(-0.5, high)
+        left.set_ylabel("value")
+        right.set_title(f"start, t ≤ {ZOOM}")
+        blue, orange = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"]
+        (self.raw,) = left.plot([], [], color=blue, label="V_t (raw)")
+        (self.corrected,) = left.plot([], [], "--", color=orange, label="V_t / (1 − β^t)")
+        (self.raw_zoom,) = right.plot([], [], "-o", color=blue, ms=3)
+        (self.corrected_zoom,) = right.plot([], [], "--o", color=orange, ms=3)
+        left.legend(loc="upper right", ncol=2, fontsize=10)
+        self.title = left.set_title(EWMA_TITLE)
+        return fig
+
+    def animated_artists(self):
+        return [self.raw, self.corrected, self.raw_zoom, self.corrected_zoom]
+
+    def averages(self, beta):
+        """(raw, corrected) moving averages for β, cached: the Play slider only replays them."""
+        key = round(float(beta), 12)
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = (ewma(self.series, beta), ewma(self.series, beta, bias_correction=True))
+        return self._cache[key]
+
+    def draw(self, beta, shown):
+        if self._caption:
+            self.title.set_text(f"moving average, β = {beta:.2f} (window ≈ {effective_window(beta):.3g} points)")
+        raw, corrected = self.averages(beta)
+        t = self.t[:shown] + 1
+        self.raw.set_data(t, raw[:shown])
+        self.corrected.set_data(t, corrected[:shown])
+        z = min(shown, ZOOM)
+        self.raw_zoom.set_data(t[:z], raw[:z])
+        self.corrected_zoom.set_data(t[:z], corrected[:z])
+        return ewma_readout(beta, raw, corrected, self.signal, shown)
+
+    def animation_frames(self):
+        """β = 0.5, 0.9 and 0.98 one after the other, the average built up 15 values per frame."""
+        return [{"beta": beta, "shown": t} for beta in (0.5, 0.9, 0.98) for t in range(15, SERIES_LENGTH + 1, 15)]
+
+    def animation_html(self, fps=5):
+        return _with_caption(self, EWMA_TITLE, lambda: super(EwmaDemo, self).animation_html(fps))
+
+
+def ewma_readout(beta, raw, corrected, signal, shown):
+    """'β = 0.90 · window ≈ 10 points · V_1 = 0.52, corrected 5.2 · t = 150: V = 5.4 · …'"""
+    k = shown - 1
+    err_raw = float(np.sqrt(np.mean((raw - signal) ** 2)))
+    err_cor = float(np.sqrt(np.mean((corrected - signal) ** 2)))
+    return " · ".join([
+        f"β = {beta:.2f}",
+        f"window ≈ {effective_window(beta):.3g} points",
+        f"V₁ = {raw[0]:.2f} (corrected {corrected[0]:.2f})",
+        f"t = {shown}: V = {raw[k]:.2f} (corrected {corrected[k]:.2f}, signal {signal[k]:.2f})",
+        f"RMS distance to the signal: raw {err_raw:.2f}, corrected {err_cor:.2f}",
+    ])
+
+
+# -- momentum in the ravine ---------------------------------------------------------------------------
+RAVINE = (1.0, 25.0)  # curvatures: condition number 25
+MAX_STEPS = 400
+BOUND = 100.0  # ‖x‖ beyond this counts as diverged (ten times the view: stable runs may swing out and back)
+TOL = 1e-6
+LOSS_FLOOR = 1e-12
+
+
+class RavineDemo(Demo):
+    """Plain gradient descent and momentum (the lecture's form, learning rate written out) from the same
+    start with the same η, on the contours of the ravine ½(x₁² + 25·x₂²); right, f(x_k) against k.
+
+    Controls: η (log scale), β, the start (x₁, x₂) and the number of steps shown (with Play). Runs are
+    cached per setting, so the step slider only replays them. The gradient-descent run is momentum
+    with β = 0, which reproduces plain gradient descent iterate for iterate.
+    """
+
+    name = "ravine"
+
+    def __init__(self, lr=0.2, beta=0.5, x1=-9.0, x2=4.0, shown=MAX_STEPS):
+        self._caption = False
+        self.objective = Quadratic2D(RAVINE)
+        self._cache = {}
+        controls = {
+            "lr": log_slider("learning rate η", lr, 0.005, 3.0),
+            "beta": slider("β", beta, 0.0, 0.99, 0.01, fmt=".2f"),
+            "x1": slider("start x₁", x1, -9.0, 9.0, 0.5, fmt=".1f"),
+            "x2": slider("start x₂", x2, -4.5, 4.5, 0.5, fmt=".1f"),
+            "shown": slider("steps shown", shown, 0, MAX_STEPS, 1),
+        }
+        super().__init__(controls, play="shown")
+
+    def build(self):
+        fig, (left, right) = plotting.new_figure(2, width=10.0, height=3.8, gridspec_kw={"width_ratios": [1.6, 1]})
+        (x_lo, x_hi), (y_lo, y_hi) = self.objective.xlim, self.objective.ylim
+        gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, 161), np.linspace(y_lo, y_hi, 81))
+        levels = np.geomspace(0.1, 300.0, 9)
+        left.contour(gx, gy, self.objective.f(np.stack([gx, gy], axis=-1)), levels=levels, colors=plotting.CURVE,
+                     linewidths=0.7)
+        left.plot([0], [0], "*", color="black", ms=12)
+        left.set_xlim(x_lo, x_hi)
+        left.set_ylim(y_lo, y_hi)
+        left.set_xlabel("x₁ (flat: curvature 1)")
+        left.set_ylabel("x₂ (steep: 25)")
+        right.set_yscale("log")
+        right.set_xlim(-2, MAX_STEPS + 2)
+        right.set_ylim(LOSS_FLOOR, 1e4)
+        right.set_xlabel("step k")
+        right.set_ylabel("f(x_k), log scale")
+        right.set_title("loss f(x_k)")
+        gd, mom = plotting.OKABE_ITO["vermillion"], plotting.OKABE_ITO["blue"]
+        (self.gd_path,) = left.plot([], [], "-o", color=gd, lw=1, ms=3, label="gradient descent")
+        (self.mom_path,) = left.plot([], [], "-o", color=mom, lw=1, ms=3, label="momentum")
+        (self.gd_now,) = left.plot([], [], "o", color=gd, ms=9, mec="white")
+        (self.mom_now,) = left.plot([], [], "o", color=mom, ms=9, mec="white")
+        (self.gd_loss,) = right.plot([], [], color=gd)
+        (self.mom_loss,) = right.plot([], [], color=mom)
+        left.legend(loc="lower right", fontsize=10)
+        self.static_title = "same start, same η"
+        self.title = left.set_title(self.static_title)
+        return fig
+
+    def animated_artists(self):
+        return [self.gd_path, self.mom_path, self.gd_now, self.mom_now, self.gd_loss, self.mom_loss]
+
+    def runs(self, lr, beta, x1, x2):
+        """(gradient descent, momentum) runs for these settings, computed once and cached."""
+
+        def run(b):
+            key = (round(float(lr), 12), round(float(b), 12), float(x1), float(x2))
+            if key not in self._cache:
+                if len(self._cache) > 512:
+                    self._cache.clear()
+                self._cache[key] = momentum(self.objective, [x1, x2], lr, b, max_steps=MAX_STEPS, tol=TOL,
+                                            bound=BOUND)
+            return self._cache[key]
+
+        return run(0.0), run(beta)
+
+    def draw(self, lr, beta, x1, x2, shown):
+        if self._caption:
+            self.title.set_text(f"η = {lr:.3g}, β = {beta:.2f}, start ({x1:g}, {x2:g}), step {shown}")
+        gd, mom = self.runs(lr, beta, x1, x2)
+        for run, path, now, loss in ((gd, self.gd_path, self.gd_now, self.gd_loss),
+                                     (mom, self.mom_path, self.mom_now, self.mom_loss)):
+            k = min(shown, run.steps)
+            pts = run.iterates[: k + 1]
+            path.set_data(pts[:, 0], pts[:, 1])
+            now.set_data(pts[-1:, 0], pts[-1:, 1])
+            loss.set_data(np.arange(k + 1), np.maximum(run.losses[: k + 1], LOSS_FLOOR))
+        return ravine_readout(gd, mom, shown)
+
+    def animation_frames(self):
+        """η = 0.2 with β = 0.5 (gradient descent diverges, momentum converges fast), then η = 0.07 with
+        β = 0.75 (both converge; momentum first), step by step."""
+        fast = [{"lr": 0.2, "beta": 0.5, "x1": -9.0, "x2": 4.0, "shown": k} for k in range(0, 41, 4)]
+        slow = [{"lr": 0.07, "beta": 0.75, "x1": -9.0, "x2": 4.0, "shown": k} for k in range(0, 221, 20)]
+        return fast + slow
+
+    def animation_html(self, fps=5):
+        return _with_caption(self, self.static_title, lambda: super(RavineDemo, self).animation_html(fps))
+
+
+def _phrase(run):
+    text = run.outcome()
+    if run.status == "diverged":
+        text += f" (‖x‖ > {BOUND:g})"
+    return text
+
+
+def ravine_readout(gd, mom, shown):
+    """'η = 0.2 · β = 0.50 · start (−9, 4) · gradient descent (stable for η < 0.08): diverged after 3 steps …'"""
+    lam = max(RAVINE)
+    start = mom.iterates[0]
+    parts = [
+        f"η = {mom.lr:.3g}",
+        f"β = {mom.beta:.2f}",
+        f"start ({start[0]:g}, {start[1]:g})",
+        f"gradient descent (stable for η < {stability_limit(0.0, lam):.3g}): {_phrase(gd)}",
+        f"momentum (stable for η < {stability_limit(mom.beta, lam):.3g}): {_phrase(mom)}",
+    ]
+    if shown < max(gd.steps, mom.steps):
+        parts.append(f"showing {shown} step{'s' if shown != 1 else ''}")
+    return " · ".join(parts)
+
+
+BENCHMARKS = [
+    (EwmaDemo.name, EwmaDemo, "beta", [round(b, 2) for b in np.linspace(0.0, 0.99, 67)]),
+    (RavineDemo.name, RavineDemo, "lr", list(np.geomspace(0.01, 2.0, 61))),
+]
