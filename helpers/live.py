@@ -254,7 +254,7 @@ class Demo:
         """
         saved = self.__dict__.copy()
         try:
-            fig = self.build()
+            fig = for_projector(self.build())
             self.draw(**{**self.values, **values})
             return figure_png(fig)
         finally:

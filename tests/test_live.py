@@ -96,6 +96,18 @@ def test_every_demo_module_offers_benchmark_cases():
     assert "square" in names and len(names) == len(set(names))
 
 
+@pytest.mark.parametrize("kind", ["BENCHMARKS", "RECOMPUTE"])
+def test_benchmark_entries_name_real_controls_and_values(kind):
+    cases = benchmark_cases(kind)
+    assert cases
+    for name, factory, control, values in cases:
+        demo = factory()
+        assert control in demo.controls, (name, control)
+        widget = demo.controls[control]
+        lo, hi = (10**widget.min, 10**widget.max) if hasattr(widget, "base") else (widget.min, widget.max)
+        assert all(lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9) for v in values), (name, control)
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [

@@ -12,10 +12,14 @@ import importlib
 import pkgutil
 
 
-def benchmark_cases():
-    """Every ``(name, factory, control, values)`` entry of every demo module, by module name."""
+def benchmark_cases(kind="BENCHMARKS"):
+    """Every ``(name, factory, control, values)`` entry of every demo module, by module name.
+
+    ``kind="BENCHMARKS"`` gives the slider steps timed against the naive re-plot; ``kind="RECOMPUTE"``
+    the changes that make a demo recompute its data (retrain a network, re-run an epoch loop).
+    """
     cases = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        cases.extend(getattr(module, "BENCHMARKS", []))
+        cases.extend(getattr(module, kind, []))
     return cases

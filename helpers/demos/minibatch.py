@@ -194,3 +194,10 @@ BENCHMARKS = [
     (MinibatchDemo.name, functools.partial(MinibatchDemo, batch_size=1, epochs=MAX_EPOCHS), "shown",
      list(range(0, MAX_EPOCHS + 1))),
 ]
+#: Changes that re-run the epochs at the notebook's default size (benchmarks/recompute_latency.py):
+#: SGD with b = 1 is the most expensive, full batch the cheapest.
+RECOMPUTE = [
+    (f"{MinibatchDemo.name} b={b}", functools.partial(MinibatchDemo, batch_size=b), "lr",
+     [float(v) for v in np.geomspace(0.002, 0.3, 25)])
+    for b in (1, 10, N)
+] + [(f"{MinibatchDemo.name} b=1", functools.partial(MinibatchDemo, batch_size=1), "seed", list(range(1, 26)))]

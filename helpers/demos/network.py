@@ -266,3 +266,9 @@ def readout(history, dataset, mode, hidden, epoch):
 BENCHMARKS = [
     (NetworkDemo.name, NetworkDemo, "epoch", list(range(0, 201, 4))),
 ]
+#: Changes that retrain the network at the notebook's default size (benchmarks/recompute_latency.py).
+RECOMPUTE = [
+    (NetworkDemo.name, NetworkDemo, "lr", [float(v) for v in np.geomspace(0.02, 0.6, 25)]),
+    (NetworkDemo.name, NetworkDemo, "momentum", [round(float(v), 2) for v in np.linspace(0.0, 0.95, 20)]),
+    (NetworkDemo.name, NetworkDemo, "hidden", list(range(1, 17))),
+]
