@@ -35,7 +35,7 @@ import numpy as np
 from . import _validate
 from .functions import Objective
 from .minibatch import batches, mse_grad, mse_loss
-from .optimizers import OUTCOMES, STATUSES, Run, _norm, classify_outcomes, critical_names
+from .optimizers import OUTCOMES, STATUSES, LabelledMap, Run, _norm, classify_outcomes, critical_names
 
 CONVENTIONS = ("average", "sum")
 
@@ -444,7 +444,7 @@ def momentum_grid(objective, x0, lr, beta, *, convention="average", max_steps=10
 
 
 @dataclass(frozen=True)
-class MomentumMap:
+class MomentumMap(LabelledMap):
     """Where momentum ends on a function of one variable, for every η (columns) × β (rows).
 
     ``code[i, j]`` indexes ``labels``: first one label per critical point ("converged to the global
@@ -467,14 +467,6 @@ class MomentumMap:
     labels: tuple
     points: tuple
     runs: GridRuns
-
-    def present(self):
-        """The codes that occur in the map, in label order."""
-        return [c for c in range(len(self.labels)) if np.any(self.code == c)]
-
-    def fraction(self, code):
-        """Share of the cells whose outcome has this code."""
-        return float(np.mean(self.code == code))
 
     def code_of(self, label_start):
         """The code whose label starts with ``label_start`` (e.g. "converged to the global")."""

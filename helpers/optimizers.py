@@ -507,8 +507,20 @@ def gradient_descent_grid(objective, x0, lr, *, max_steps=300, tol=1e-6, bound=1
     )
 
 
+class LabelledMap:
+    """What an outcome map of any method offers: ``code`` (an int array) indexing ``labels``."""
+
+    def present(self):
+        """The codes that occur in the map, in label order."""
+        return [c for c in range(len(self.labels)) if np.any(self.code == c)]
+
+    def fraction(self, code):
+        """Share of the cells whose outcome has this code."""
+        return float(np.mean(self.code == code))
+
+
 @dataclass(frozen=True)
-class OutcomeMap:
+class OutcomeMap(LabelledMap):
     """The outcome of gradient descent for every start x₀ (columns) × learning rate η (rows).
 
     ``code[i, j]`` indexes ``labels``: first one label per critical point ("converged to the local
@@ -542,14 +554,6 @@ class OutcomeMap:
     points: tuple
     point_names: tuple
     runs: RunGrid
-
-    def present(self):
-        """The codes that occur in the map, in label order."""
-        return [c for c in range(len(self.labels)) if np.any(self.code == c)]
-
-    def fraction(self, code):
-        """Share of the runs whose outcome has this code."""
-        return float(np.mean(self.code == code))
 
     def lookup(self, x0, lr):
         """The code of the grid cell nearest to (x0, lr), nearest in x₀ and in log η."""
