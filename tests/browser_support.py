@@ -1,0 +1,436 @@
+"""Support for ``test_browser.py``: find Chromium, run a throwaway JupyterLab, read widget state in the page.
+
+The server serves a *copy* of ``notebooks/`` from a temporary folder, with autosave off, so nothing the
+browser does can write into the repository's notebooks (they are the nbval baseline). It runs with
+the Python that runs pytest (the project's ``.venv``), so the notebooks' kernel is that Python too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+INSTALL_HINT = (
+    "the browser tests need Chromium: on Debian/Ubuntu `sudo apt-get install chromium` "
+    "(or set CHROMIUM_PATH to a Chromium/Chrome binary); Playwright's own browser download is not needed"
+)
+
+# JupyterLab user settings for the test server (its settings folder is temporary).
+LAB_SETTINGS = {
+    # Never write the served copy back on a timer (and nothing is ever saved into the repository).
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False, "confirmClosingDocument": False},
+    # No "get notified about Jupyter news?" prompt and no update check: the test runs offline.
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def find_chromium():
+    """Path of a Chromium binary: $CHROMIUM_PATH if set (else None if it is not one), Debian's
+    /usr/bin/chromium, or `chromium` on PATH; None if there is none."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    candidates = [explicit] if explicit else ["/usr/bin/chromium", shutil.which("chromium")]
+    for path in candidates:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LabServer:
+    """JupyterLab on a free loopback port, no token, serving a temporary copy of a notebooks folder.
+
+    Use as a context manager; leaving it shuts every kernel down and stops the server.
+    """
+
+    def __init__(self, notebooks, workdir, python=sys.executable):
+        self.notebooks = Path(notebooks)
+        self.workdir = Path(workdir)
+        self.python = python
+        self.root = self.workdir / "root"
+        self.log_path = self.workdir / "jupyterlab.log"
+        self.proc = None
+        self.port = None
+        self._xsrf = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self, attempts=3):
+        shutil.copytree(self.notebooks, self.root / self.notebooks.name, ignore=shutil.ignore_patterns(".*"))
+        settings = self.workdir / "settings"
+        for plugin, values in LAB_SETTINGS.items():
+            path = settings / f"{plugin}.jupyterlab-settings"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values), encoding="utf-8")
+        env = dict(os.environ)
+        # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
+        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND"):
+            env.pop(name, None)
+        for name, sub in [
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ]:
+            env[name] = str(self.workdir / sub)
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+        for attempt in range(attempts):
+            self.port = free_port()
+            cmd = [
+                self.python, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                "--ip=127.0.0.1", f"--port={self.port}", "--port-retries=0",
+                "--IdentityProvider.token=", f"--ServerApp.root_dir={self.root}",
+            ]  # fmt: skip
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(
+                    cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a Ctrl-C in the terminal reaches pytest, which stops the server
+                )  # fmt: skip
+            if self._wait_ready(timeout=90):
+                return
+            if attempt == attempts - 1:
+                raise RuntimeError(f"JupyterLab did not start; its log:\n{self.log_tail()}")
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False  # e.g. the port was taken between choosing and binding it: try another
+            try:
+                with urllib.request.urlopen(self.url("api/status"), timeout=5):
+                    return True
+            except OSError:
+                time.sleep(0.2)
+        self._terminate()
+        return False
+
+    def stop(self):
+        if self.proc is None:
+            return
+        try:
+            if self.proc.poll() is None:
+                self.shutdown_kernels()
+        finally:
+            self._terminate()
+            self.proc = None
+
+    def _terminate(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # the server shuts its remaining kernels down, then exits
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def log_tail(self, chars=4000):
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return "(no log)"
+
+    # -- REST API --------------------------------------------------------------------------------
+    def url(self, path=""):
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def served(self, notebook):
+        """The served copy of ``notebook`` (what the page shows; the original may change meanwhile)."""
+        return self.root / self.notebooks.name / Path(notebook).name
+
+    def notebook_url(self, relpath, workspace):
+        """Open ``relpath`` in its own workspace, so no layout from an earlier page is restored."""
+        return self.url(f"lab/workspaces/{workspace}/tree/{relpath}")
+
+    def api(self, method, path):
+        """Call the server's REST API; requests other than GET carry the XSRF cookie and header it wants."""
+        headers = {}
+        if method != "GET":
+            if self._xsrf is None:
+                with urllib.request.urlopen(self.url("lab"), timeout=30) as response:
+                    cookies = SimpleCookie()
+                    for header in response.headers.get_all("Set-Cookie") or []:
+                        cookies.load(header)
+                self._xsrf = cookies["_xsrf"].value
+            headers = {"X-XSRFToken": self._xsrf, "Cookie": f"_xsrf={self._xsrf}"}
+        request = urllib.request.Request(self.url(path), method=method, headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        """End every session and kernel, so the next notebook starts in a fresh kernel and no CPU is lost."""
+        for session in self.api("GET", "api/sessions"):
+            self._delete(f"api/sessions/{session['id']}")
+        for kernel in self.api("GET", "api/kernels"):
+            self._delete(f"api/kernels/{kernel['id']}")
+
+    def _delete(self, path):
+        try:
+            self.api("DELETE", path)
+        except urllib.error.HTTPError as err:
+            if err.code != 404:  # already gone
+                raise
+
+    def kernel_python(self, name="python3"):
+        """The executable the kernelspec ``name`` starts (``python`` there means the server's own)."""
+        spec = self.api("GET", "api/kernelspecs")["kernelspecs"][name]["spec"]
+        exe = spec["argv"][0]
+        minor = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+        return self.python if exe in {"python", f"python{sys.version_info[0]}", minor} else exe
+
+
+# -- JavaScript run in the page ----------------------------------------------------------------------
+# Installed before JupyterLab loads: follows the kernel websocket and keeps the ids of the requests the
+# page sent on the shell channel (cell executions, widget updates) until the kernel reports "idle" for
+# each. JupyterLab's own busy/idle indicator follows the latest status message only, and with widget
+# updates in flight it shows "idle" while an earlier update is still being computed.
+KERNEL_TRACKER_JS = """
+(() => {
+  const tracker = {pending: new Set(), lastIdle: -Infinity};
+  window.__gdKernel = tracker;
+  const text = new TextDecoder();
+  const decode = (data) => {
+    try {
+      if (typeof data === 'string') {
+        const msg = JSON.parse(data);
+        return {channel: msg.channel, header: msg.header, parent: msg.parent_header, content: msg.content};
+      }
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // Jupyter's v1 websocket protocol: a count n, n offsets, then channel, header, parent, metadata, content.
+      const n = Number(view.getBigUint64(0, true));
+      const offsets = [];
+      for (let i = 0; i < n; i++) offsets.push(Number(view.getBigUint64(8 * (i + 1), true)));
+      const part = (k) => text.decode(bytes.subarray(offsets[k], offsets[k + 1]));
+      return {channel: part(0), header: JSON.parse(part(1)), parent: JSON.parse(part(2)), content: JSON.parse(part(4))};
+    } catch (err) {
+      return null;
+    }
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const msg = decode(data);
+    if (msg && msg.channel === 'shell' && msg.header && msg.header.msg_id) tracker.pending.add(msg.header.msg_id);
+    return send.call(this, data);
+  };
+  const NativeWebSocket = window.WebSocket;
+  class TrackedWebSocket extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string' && !(event.data instanceof ArrayBuffer)) return;
+        const msg = decode(event.data);
+        if (msg && msg.header && msg.header.msg_type === 'status' && msg.content.execution_state === 'idle'
+            && msg.parent && tracker.pending.delete(msg.parent.msg_id)) {
+          tracker.lastIdle = performance.now();
+        }
+      });
+    }
+  }
+  window.WebSocket = TrackedWebSocket;
+})();
+"""
+
+# Each demo's figure (img.gd-figure) and readout (.gd-readout) are watched from inside the page: the time
+# of every figure that finished loading (a decoded frame, ready to paint), of every readout text change,
+# and of every key or pointer event sent to the demo, all on the page's performance.now() clock.
+INSTRUMENT_JS = """
+(demo) => {
+  if (demo.__gdLog) return;
+  const img = demo.querySelector('img.gd-figure');
+  const label = demo.querySelector('.gd-readout');
+  const log = {frames: [], texts: [], inputs: []};
+  img.addEventListener('load', () => log.frames.push([performance.now(), img.src]));
+  new MutationObserver(() => log.texts.push([performance.now(), label.textContent]))
+    .observe(label, {childList: true, characterData: true, subtree: true});
+  for (const type of ['keydown', 'pointerdown', 'pointermove', 'pointerup']) {
+    demo.addEventListener(type, (event) => log.inputs.push([event.timeStamp, type]), true);
+  }
+  demo.__gdLog = log;
+  // What the demo shows now: slider values (noUiSlider's own API on each track) and their readouts,
+  // figure URL, readout text, whether the figure has loaded, the kernel requests still unanswered, the
+  // time since anything last happened, and the number of entries in JupyterLab's log console.
+  demo.__gdState = () => {
+    const last = (list) => (list.length ? list[list.length - 1][0] : -Infinity);
+    const values = Array.from(demo.querySelectorAll('.widget-slider .noUi-target')).map((track) => {
+      const value = track.noUiSlider.get(true);
+      return Array.isArray(value) ? value[0] : value;
+    });
+    const readouts = Array.from(demo.querySelectorAll('.widget-slider .widget-readout')).map((r) => r.textContent);
+    const kernel = window.__gdKernel;
+    const logItem = document.querySelector('.jp-LogConsoleStatusItem [title]');
+    const logEntries = logItem ? Number((logItem.getAttribute('title').match(/(\\d+) log entries/) || [0, 0])[1]) : 0;
+    return {
+      values, readouts, src: img.src, text: label.textContent, logEntries,
+      complete: img.complete && img.naturalWidth > 0,
+      frames: log.frames.length, inputs: log.inputs.length,
+      quietMs: performance.now() - Math.max(last(log.frames), last(log.texts), last(log.inputs), kernel.lastIdle),
+      pending: kernel.pending.size,
+    };
+  };
+}
+"""
+
+STATE_JS = "(demo) => demo.__gdState()"
+
+# Truthy (the state) once the demo has caught up: the kernel has answered every request, the figure
+# has loaded, and nothing new happened for quietMs.
+QUIET_JS = """
+([demo, quietMs]) => {
+  const s = demo.__gdState();
+  return s.complete && s.pending === 0 && s.quietMs >= quietMs ? s : false;
+}
+"""
+
+# Keep the pixels of the figure shown now under ``key``, to compare later figures with.
+SNAPSHOT_JS = """
+([demo, key]) => {
+  const img = demo.querySelector('img.gd-figure');
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d', {willReadFrequently: true});
+  context.drawImage(img, 0, 0);
+  demo.__gdSnapshots = demo.__gdSnapshots || {};
+  demo.__gdSnapshots[key] = context.getImageData(0, 0, canvas.width, canvas.height);
+  return [canvas.width, canvas.height];
+}
+"""
+
+# Fraction of pixels of the figure shown now that differ visibly (by more than 8/255 in a channel) from
+# snapshot ``key`` (1 if the size differs). A demo that redraws its cached background may shift
+# antialiased pixels by a few levels; that is the same picture.
+FIGURE_DIFFERENCE_JS = """
+([demo, key]) => {
+  const ref = demo.__gdSnapshots[key];
+  const img = demo.querySelector('img.gd-figure');
+  if (!img.complete || img.naturalWidth !== ref.width || img.naturalHeight !== ref.height) return 1;
+  const canvas = document.createElement('canvas');
+  canvas.width = ref.width;
+  canvas.height = ref.height;
+  const context = canvas.getContext('2d', {willReadFrequently: true});
+  context.drawImage(img, 0, 0);
+  const now = context.getImageData(0, 0, ref.width, ref.height).data;
+  let differing = 0;
+  for (let i = 0; i < now.length; i += 4) {
+    if (Math.abs(now[i] - ref.data[i]) > 8 || Math.abs(now[i + 1] - ref.data[i + 1]) > 8
+        || Math.abs(now[i + 2] - ref.data[i + 2]) > 8 || Math.abs(now[i + 3] - ref.data[i + 3]) > 8) {
+      differing += 1;
+    }
+  }
+  return differing / (now.length / 4);
+}
+"""
+
+# Each slider of a demo: its label, range and step (from noUiSlider's options), and whether it is enabled.
+SLIDERS_JS = """
+(demo) => Array.from(demo.querySelectorAll('.widget-slider')).map((widget) => {
+  const track = widget.querySelector('.noUi-target');
+  const range = track.noUiSlider.options.range;
+  const label = widget.querySelector('.widget-label');
+  return {
+    label: label ? label.textContent : '',
+    min: [].concat(range.min)[0], max: [].concat(range.max)[0], step: track.noUiSlider.options.step,
+    disabled: track.hasAttribute('disabled'),
+  };
+})
+"""
+
+LOG_JS = "(demo) => demo.__gdLog"
+
+# -- notebook-level checks -----------------------------------------------------------------------------
+# The notebook's kernel is connected (its name shown in the toolbar) and idle.
+KERNEL_READY_JS = """
+(name) => {
+  const panel = document.querySelector('.jp-NotebookPanel');
+  const label = panel && panel.querySelector('.jp-Toolbar-kernelName');
+  const indicator = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  return Boolean(label && label.textContent.trim() === name && indicator && indicator.dataset.status === 'idle');
+}
+"""
+
+CELL_PROMPTS_JS = """
+() => Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
+  .map((prompt) => prompt.textContent.trim())
+"""
+
+# "Run All Cells" has finished: the first code cell ran, none is queued or running, and the kernel has
+# answered every request. (After an error JupyterLab drops the rest of the queue: this ends that run too.)
+RUN_DONE_JS = """
+() => {
+  const prompts = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
+    .map((prompt) => prompt.textContent.trim());
+  const indicator = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+  return prompts.length > 0 && /^\\[\\d+\\]:$/.test(prompts[0]) && !prompts.some((p) => p.includes('*'))
+    && indicator.dataset.status === 'idle' && window.__gdKernel.pending.size === 0;
+}
+"""
+
+# Every output that is an error or stderr text, and every widget that failed to display, with its cell's prompt.
+OUTPUT_PROBLEMS_JS = """
+() => {
+  const problems = [];
+  for (const output of document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output')) {
+    const cell = output.closest('.jp-CodeCell');
+    const prompt = cell ? cell.querySelector('.jp-InputPrompt').textContent.trim() : '?';
+    const text = output.innerText;
+    if (output.dataset.mimeType === 'application/vnd.jupyter.stderr') {
+      problems.push(`cell ${prompt} error/stderr output:\\n${text.slice(0, 3000)}`);
+    } else if (text.includes('Error displaying widget')) {
+      problems.push(`cell ${prompt}: ${text.slice(0, 500)}`);
+    }
+  }
+  return problems;
+}
+"""
+
+# ``count`` widget outputs have displayed and every demo among them has a loaded figure and a readout;
+# returns the demos' names (from their gd-demo-<name> class).
+DEMOS_READY_JS = """
+(count) => {
+  const outputs = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output'));
+  if (outputs.filter((output) => output.querySelector('.jupyter-widgets')).length !== count) return false;
+  const demos = Array.from(document.querySelectorAll('.jp-NotebookPanel .gd-demo'));
+  const ready = demos.every((demo) => {
+    const img = demo.querySelector('img.gd-figure');
+    const label = demo.querySelector('.gd-readout');
+    return img && img.complete && img.naturalWidth > 0 && label && label.textContent.trim() !== '';
+  });
+  if (!ready) return false;
+  return demos.map((demo) => {
+    const cls = Array.from(demo.classList).find((c) => c.startsWith('gd-demo-'));
+    return cls ? cls.slice('gd-demo-'.length) : '?';
+  });
+}
+"""
+
+# Text of any open dialog and of the log console's status item, for failure messages.
+DIAGNOSE_JS = """
+() => {
+  const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map((d) => d.innerText.trim());
+  const log = document.querySelector('.jp-LogConsoleStatusItem [title]');
+  return {dialogs, log: log ? log.getAttribute('title') : ''};
+}
+"""

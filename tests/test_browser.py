@@ -1,0 +1,508 @@
+"""Every notebook in real JupyterLab, driven in headless Chromium: what nbval cannot see.
+
+nbval compares text outputs; a notebook can pass it while its sliders show "Error displaying widget" or
+its figure never updates. For each notebook in ``notebooks/`` (found by glob) this test:
+
+1. opens it in JupyterLab (a temporary copy, autosave off), waits for an idle kernel, clears the stored
+   outputs and runs all cells; fails on any error or stderr output, any "Error displaying widget", any
+   JavaScript console error, and any kernel message in JupyterLab's log console (e.g. a traceback from
+   a slider callback);
+2. finds every demo (``gd-demo-<name>``; the stored notebook says which demos to expect) and, for every
+   slider, moves it to its far end with the keyboard and waits until both the figure and the readout
+   have changed, then steps it back to where it was and checks that the readout reads exactly as
+   before and the figure is the same picture (up to antialiasing noise);
+3. burst, on the slider the demo's module benchmarks (its ``BENCHMARKS`` entry; else the first slider):
+   20 arrow-key steps as fast as the page takes them, then 20 back; ``settle_ms`` is the time from the
+   last key until figure and readout show what they showed for that value before the burst;
+4. drag, same slider: its handle dragged with the mouse across 90 % of the track in about two seconds;
+   ``drag_fps`` is the number of new figures the page loaded during the drag, per second.
+
+It prints ``browser demo=<name> settle_ms=<x> drag_fps=<y>`` per demo (timings are printed, never
+asserted: the machines are shared and noisy) and saves a screenshot per notebook in
+``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.
+Run only this layer with ``bash tools/test.sh -m browser`` (one notebook: add ``-k 01``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    CELL_PROMPTS_JS,
+    CHROMIUM_ARGS,
+    DEMOS_READY_JS,
+    DIAGNOSE_JS,
+    FIGURE_DIFFERENCE_JS,
+    INSTALL_HINT,
+    INSTRUMENT_JS,
+    KERNEL_READY_JS,
+    KERNEL_TRACKER_JS,
+    LOG_JS,
+    OUTPUT_PROBLEMS_JS,
+    QUIET_JS,
+    RUN_DONE_JS,
+    SLIDERS_JS,
+    SNAPSHOT_JS,
+    STATE_JS,
+    LabServer,
+    find_chromium,
+)
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+except ImportError:  # reported by the fixture: skip outside CI, fail in CI
+    sync_playwright = None
+    PlaywrightTimeout = TimeoutError
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+VIEWPORT = {"width": 1366, "height": 1000}
+BURST_STEPS = 20
+DRAG_SECONDS = 2.0
+DRAG_MOVES = 120  # mouse positions sent during the drag (60 per second)
+DRAG_SPAN = (0.05, 0.95)  # fractions of the track the drag starts and ends at
+QUIET_MS = 200  # every request answered and nothing new for this long: the demo has caught up
+OPEN_TIMEOUT_S = 120
+RUN_TIMEOUT_S = 300
+CHANGE_TIMEOUT_S = 30
+# Two figures are the same picture when at most this fraction of pixels differ visibly (a cached background
+# redrawn may move antialiased pixels by a few levels; one more iterate on a plot changes far more pixels).
+SAME_FIGURE_FRACTION = 2e-5
+
+# JavaScript console errors that say nothing about the notebooks: (pattern for the message, pattern for
+# the URL it refers to). Keep this short and specific; none has been needed with JupyterLab 4.6 here.
+IGNORED_CONSOLE_ERRORS = [
+    (re.compile(r"^Failed to load resource: .* 404"), re.compile(r"/favicon\.ico$")),  # a favicon the server lacks
+]
+
+
+# -- fixtures -------------------------------------------------------------------------------------------
+def _unavailable(reason):
+    if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
+        pytest.fail(f"{reason}: {INSTALL_HINT} (CI is set, so this fails instead of skipping)")
+    pytest.skip(f"{reason}: {INSTALL_HINT}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Debian's package, not Playwright's download), closed after this module."""
+    path = find_chromium()
+    if path is None:
+        where = os.environ.get("CHROMIUM_PATH")
+        _unavailable(f"CHROMIUM_PATH={where} is not an executable" if where else "no Chromium found")
+    if sync_playwright is None:
+        _unavailable("Playwright is not installed (`pip install -r requirements-dev.txt`)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, tmp_path_factory):
+    """JupyterLab serving a temporary copy of notebooks/, stopped (kernels and all) after this module."""
+    with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab")) as server:
+        kernel_python = server.kernel_python()
+        if kernel_python != sys.executable:
+            pytest.fail(f"the python3 kernel would run {kernel_python}, not this environment's {sys.executable}")
+        yield server
+
+
+# -- the test ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
+def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    page = context.new_page()
+    console_errors = []
+    page.on("console", lambda message: _console_error(message, console_errors))
+    page.on("pageerror", lambda error: console_errors.append(f"uncaught exception: {error}"))
+    lines, demos, passed = [], [], False
+    try:
+        served = lab.served(notebook)  # the copy taken when the server started
+        open_notebook(page, lab, served)
+        run_all_cells(page, served)
+        demos = find_demos(page, served)
+        assert_no_console_errors(console_errors, "while running the notebook")
+        for name, demo in demos:
+            result = exercise_demo(page, demo, name)
+            lines.append(f"browser demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f}")
+        assert_no_output_problems(page)  # again: nothing broke while sliding
+        assert_log_console_empty(page)
+        assert_no_console_errors(console_errors, "while sliding")
+        passed = True
+    finally:
+        # Clean up without hiding the test's own failure behind a failure here.
+        for step in (lambda: save_screenshots(page, notebook.stem, demos if passed else []), context.close):
+            try:
+                step()
+            except Exception as err:
+                print(f"browser test cleanup: {err}", file=sys.stderr)
+        lab.shutdown_kernels()
+        with capsys.disabled():
+            for line in lines:
+                print(f"\n{line}", end="", flush=True)
+            if lines:
+                print(flush=True)
+
+
+def save_screenshots(page, stem, demos):
+    """``<stem>.png``: the first demo at the top of the notebook (after a failure: the page as it was);
+    ``<stem>-<name>.png`` for each further demo."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for k, (name, demo) in enumerate(demos):
+        demo.evaluate("(element) => element.scrollIntoView({block: 'start'})")
+        page.screenshot(path=SCREENSHOTS / (f"{stem}.png" if k == 0 else f"{stem}-{name}.png"))
+    if not demos:
+        page.screenshot(path=SCREENSHOTS / f"{stem}.png")
+
+
+def _console_error(message, errors):
+    url = message.location.get("url", "")
+    if message.type != "error" or any(
+        text.search(message.text) and where.search(url) for text, where in IGNORED_CONSOLE_ERRORS
+    ):
+        return
+    errors.append(f"{message.text} ({url})" if url else message.text)
+
+
+# -- notebook level ------------------------------------------------------------------------------------
+def open_notebook(page, lab, notebook):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
+    display_name = lab.api("GET", "api/kernelspecs")["kernelspecs"][kernel]["spec"]["display_name"]
+    workspace = re.sub(r"[^A-Za-z0-9_-]", "-", notebook.stem)
+    page.goto(lab.notebook_url(f"notebooks/{notebook.name}", workspace))
+    wait_js(page, KERNEL_READY_JS, display_name, OPEN_TIMEOUT_S, f"the notebook to open with an idle {display_name}")
+
+
+def run_all_cells(page, notebook):
+    """Clear the stored outputs, then Run → Run All Cells; every code cell must run, in order, cleanly."""
+    if not any(cell["cell_type"] == "code" for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
+        return
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    menu(page, "Run", "Run All Cells")
+    wait_js(page, RUN_DONE_JS, None, RUN_TIMEOUT_S, "Run All Cells to finish")
+    assert_no_output_problems(page)
+    prompts = page.evaluate(CELL_PROMPTS_JS)
+    expected = [f"[{i}]:" for i in range(1, len(prompts) + 1)]
+    assert prompts == expected, f"{notebook.name}: not every cell ran once, in order: {' '.join(prompts)}"
+
+
+def menu(page, menu_name, item):
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{menu_name}$")).click()
+    page.locator(f".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('{item}'))").click()
+
+
+def assert_no_output_problems(page):
+    problems = page.evaluate(OUTPUT_PROBLEMS_JS)
+    if problems:
+        pytest.fail("\n\n".join(problems))
+
+
+def assert_no_console_errors(errors, when):
+    if errors:
+        pytest.fail(f"JavaScript console errors {when}:\n" + "\n".join(errors))
+
+
+def assert_log_console_empty(page, when="after the interaction"):
+    """Kernel output that belongs to no cell (e.g. a traceback from a slider callback) lands in the log console."""
+    title = page.evaluate(DIAGNOSE_JS)["log"]
+    match = re.search(r"(\d+) log entries", title)
+    if match and int(match.group(1)) > 0:
+        page.locator(".jp-LogConsoleStatusItem").click()
+        page.locator(".jp-LogConsolePanel .jp-OutputArea-output").first.wait_for()
+        text = page.locator(".jp-LogConsolePanel").inner_text()
+        pytest.fail(f"{when}, the kernel logged {match.group(1)} message(s) outside the cells:\n{text[-4000:]}")
+
+
+def stored_widgets(notebook):
+    """The stored notebook's widget outputs: how many, and the demo names among them (None if unknown)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
+    count, names = 0, []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_MIME)
+            if view is None:
+                continue
+            count += 1
+            classes = models.get(view.get("model_id"), {}).get("state", {}).get("_dom_classes", [])
+            names += [c.removeprefix("gd-demo-") for c in classes if c.startswith("gd-demo-")]
+    # Saved before the demos carried their CSS classes (or saved without widget state): names unknown.
+    return count, names if names else None
+
+
+def find_demos(page, notebook):
+    count, expected = stored_widgets(notebook)
+    what = f"{count} widget output(s) to display" + (f", with demo(s) {', '.join(expected)}" if expected else "")
+    names = wait_js(page, DEMOS_READY_JS, count, CHANGE_TIMEOUT_S, what).json_value()
+    assert_no_output_problems(page)
+    if expected is not None:
+        assert names == expected, f"demos shown {names}, expected {expected} (as in the stored notebook)"
+    demos = page.locator(".jp-NotebookPanel .gd-demo")
+    return [(name, demos.nth(i)) for i, name in enumerate(names)]
+
+
+def wait_js(page, script, arg, timeout_s, what):
+    try:
+        return page.wait_for_function(script, arg=arg, timeout=timeout_s * 1000, polling=50)
+    except PlaywrightTimeout:
+        pytest.fail(f"timed out after {timeout_s:g} s waiting for {what}{diagnose(page)}")
+
+
+def diagnose(page):
+    try:
+        info = page.evaluate(DIAGNOSE_JS)
+        problems = page.evaluate(OUTPUT_PROBLEMS_JS)
+    except Exception as err:  # the page itself may be what broke
+        return f"\n(could not read the page: {err})"
+    parts = [f"dialog: {d}" for d in info["dialogs"]] + problems
+    if info["log"]:
+        parts.append(f"log console: {info['log']}")
+    return "".join(f"\n{part}" for part in parts)
+
+
+# -- one demo ------------------------------------------------------------------------------------------
+@dataclass
+class DemoResult:
+    settle_ms: float
+    drag_fps: float
+
+
+class Demo:
+    """A demo on the page: its sliders, what it shows, and waits on the page's own event log."""
+
+    def __init__(self, page, locator, name):
+        self.page, self.locator, self.name = page, locator, name
+        locator.scroll_into_view_if_needed()
+        locator.evaluate(INSTRUMENT_JS)
+        self.handle = locator.element_handle()
+        self.sliders = locator.evaluate(SLIDERS_JS)
+
+    def state(self):
+        return self.locator.evaluate(STATE_JS)
+
+    def snapshot(self, key):
+        """Remember the figure shown now (its pixels, in the page) as ``key``."""
+        self.page.evaluate(SNAPSHOT_JS, [self.handle, key])
+
+    def same_figure(self, key):
+        """Whether the figure shown now is the picture of snapshot ``key`` (up to antialiasing noise)."""
+        return self.page.evaluate(FIGURE_DIFFERENCE_JS, [self.handle, key]) <= SAME_FIGURE_FRACTION
+
+    def log(self):
+        return self.locator.evaluate(LOG_JS)
+
+    def knob(self, i):
+        return self.locator.locator(".widget-slider").nth(i).locator(".noUi-handle").first
+
+    def label(self, i):
+        return f"demo {self.name}, slider {self.sliders[i]['label']!r}"
+
+    def tolerance(self, i):
+        return self.sliders[i]["step"] * 1e-3
+
+    def wait(self, predicate, what, explain=None, timeout_s=CHANGE_TIMEOUT_S):
+        """Poll ``predicate(state)`` until true; fail naming ``what``, ``explain(state)`` and what is shown."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            state = self.state()
+            if predicate(state):
+                return state
+            if state["logEntries"]:  # the kernel reported an error: no point waiting for the figure
+                assert_log_console_empty(self.page, f"while waiting for {what}")
+            if time.monotonic() > deadline:
+                because = f" ({explain(state)})" if explain else ""
+                pytest.fail(
+                    f"{self.name}: timed out after {timeout_s:g} s waiting for {what}{because}; the readout "
+                    f"shows {state['text']!r} at slider values {state['values']}{diagnose(self.page)}"
+                )
+            time.sleep(0.02)
+
+    def quiet(self, what="the demo to catch up"):
+        try:
+            state = self.page.wait_for_function(
+                QUIET_JS, arg=[self.handle, QUIET_MS], timeout=CHANGE_TIMEOUT_S * 1000, polling=50
+            ).json_value()
+        except PlaywrightTimeout:
+            pytest.fail(f"{self.name}: timed out waiting for {what}{diagnose(self.page)}")
+        if state["logEntries"]:
+            assert_log_console_empty(self.page, f"while waiting for {what}")
+        return state
+
+    def shows(self, i, value, text, snapshot, what):
+        """Wait until slider ``i`` is at ``value``, the readout reads ``text`` and the figure is ``snapshot``."""
+        deadline = time.monotonic() + CHANGE_TIMEOUT_S
+        while True:
+            state = self.quiet(what)
+            same_value = abs(state["values"][i] - value) <= self.tolerance(i)
+            if same_value and state["text"] == text and self.same_figure(snapshot):
+                return state
+            if time.monotonic() > deadline:
+                differs = [
+                    f"slider at {state['values'][i]:g} instead of {value:g}" if not same_value else "",
+                    f"readout {state['text']!r} instead of {text!r}" if state["text"] != text else "",
+                    "a different figure" if not self.same_figure(snapshot) else "",
+                ]
+                pytest.fail(f"{self.label(i)}: after {what}, " + "; ".join(d for d in differs if d))
+            time.sleep(0.05)
+
+    def press(self, i, key, times=1):
+        self.knob(i).focus()
+        for _ in range(times):
+            self.page.keyboard.press(key)
+
+
+def exercise_demo(page, locator, name):
+    demo = Demo(page, locator, name)
+    enabled = [i for i, slider in enumerate(demo.sliders) if not slider["disabled"]]
+    for i in enabled:
+        move_slider(demo, i)
+    if not enabled:
+        return DemoResult(math.nan, math.nan)
+    labels = [demo.sliders[i]["label"] for i in enabled]
+    timed = enabled[labels.index(label)] if (label := benchmarked_label(name)) in labels else enabled[0]
+    initial = demo.quiet()
+    demo.snapshot("initial")
+    result = DemoResult(burst(demo, timed), drag(demo, timed))
+    restore(demo, timed, initial, "initial")  # and the screenshot shows the demo as the notebook sets it up
+    return result
+
+
+@functools.cache
+def benchmarked_label(name):
+    """Label of the slider that demo ``name``'s module benchmarks (``BENCHMARKS`` in helpers/demos/), if any.
+
+    That is the slider meant to be dragged (a step/epoch slider replays cached results; others may
+    retrain), so the burst and the drag time that one; without an entry they take the first slider.
+    """
+    from helpers.demos import benchmark_cases
+
+    for case_name, factory, control, _ in benchmark_cases():
+        if case_name == name:
+            return factory().controls[control].description
+    return None
+
+
+def move_slider(demo, i):
+    """Keyboard: to the far end of the track (figure and readout must change), then back, step by step."""
+    slider = demo.sliders[i]
+    start = demo.quiet()
+    demo.snapshot("start")
+    value = start["values"][i]
+    to_max = value - slider["min"] <= slider["max"] - value
+    key, end = ("End", slider["max"]) if to_max else ("Home", slider["min"])
+    demo.press(i, key)
+    tol = demo.tolerance(i)
+    moved = demo.wait(lambda s: abs(s["values"][i] - end) <= tol, f"{demo.label(i)} to move to its {key} end")
+    where = f"{demo.label(i)} to {moved['readouts'][i]}"
+
+    def changed(state):
+        return state["src"] != start["src"] and state["complete"] and state["text"] != start["text"]
+
+    def unchanged(state):
+        stale = [part for part, attr in [("figure", "src"), ("readout", "text")] if state[attr] == start[attr]]
+        return f"{' and '.join(stale) or 'figure still loading'} did not change"
+
+    demo.wait(changed, f"the figure and the readout to change after moving {where}", unchanged)
+    restore(demo, i, start, "start")
+
+
+def restore(demo, i, start, snapshot):
+    """Step slider ``i`` back to its value in state ``start`` with arrow keys, as from the far end of the
+    track; there the readout must read as it did then and the figure be that picture again. (noUiSlider
+    keeps values on its step grid: a start value off the grid cannot be reached, only come near.)"""
+    slider, value = demo.sliders[i], start["values"][i]
+    now = demo.state()["values"][i]
+    demo.press(i, "ArrowLeft" if now > value else "ArrowRight", round(abs(now - value) / slider["step"]))
+    back = demo.state()["values"][i]  # the keys have been handled when press() returns
+    if abs(back - value) <= demo.tolerance(i):
+        demo.shows(i, value, start["text"], snapshot, f"moving {demo.label(i)} back to {start['readouts'][i]}")
+    else:
+        demo.quiet()
+
+
+def burst(demo, i):
+    """From the low end of the track, 20 steps up as fast as the page accepts the keys, then 20 back down.
+
+    Returns the ms from the last key until the figure and the readout are again what they were at the
+    low end before the burst (nan if the burst changed nothing). The low end is used because a step
+    or epoch slider changes the figure there (past the end of a run it may not).
+    """
+    slider, tol = demo.sliders[i], demo.tolerance(i)
+    demo.press(i, "Home")
+    demo.wait(lambda s: abs(s["values"][i] - slider["min"]) <= tol, f"{demo.label(i)} to move to its low end")
+    start = demo.quiet()
+    demo.snapshot("burst")
+    steps = min(BURST_STEPS, round((slider["max"] - slider["min"]) / slider["step"]))
+    demo.press(i, "ArrowRight", steps)
+    far = slider["min"] + steps * slider["step"]
+    demo.wait(lambda s: abs(s["values"][i] - far) <= tol, f"{demo.label(i)} to reach {far:g}")
+    demo.quiet()
+    first_key = len(demo.log()["inputs"])
+    demo.press(i, "ArrowLeft", steps)
+    demo.shows(i, slider["min"], start["text"], "burst", f"a burst of {steps} steps on {demo.label(i)}")
+    log = demo.log()
+    keys = [t for t, kind in log["inputs"][first_key:] if kind == "keydown"]
+    changes = [t for t, _ in log["frames"] + log["texts"] if t >= keys[0]]
+    if not changes:
+        return math.nan
+    return max(0.0, max(changes) - keys[-1])
+
+
+def drag(demo, i):
+    """Drag the handle with the mouse across most of the track in about DRAG_SECONDS; new figures per second."""
+    page = demo.page
+    knob = demo.knob(i).bounding_box()
+    track = demo.locator.locator(".widget-slider").nth(i).locator(".noUi-base").bounding_box()
+    y = knob["y"] + knob["height"] / 2
+    lo, hi = DRAG_SPAN
+
+    def x_at(fraction):
+        return track["x"] + fraction * track["width"]
+
+    page.mouse.move(knob["x"] + knob["width"] / 2, y)
+    page.mouse.down()
+    try:
+        page.mouse.move(x_at(lo), y, steps=5)
+        demo.quiet("the drag's starting point to show")
+        before = len(demo.log()["inputs"])
+        start = time.perf_counter()
+        for k in range(1, DRAG_MOVES + 1):
+            time.sleep(max(0.0, start + DRAG_SECONDS * k / DRAG_MOVES - time.perf_counter()))
+            page.mouse.move(x_at(lo + (hi - lo) * k / DRAG_MOVES), y)
+    finally:
+        page.mouse.up()
+    state = demo.quiet("the drag to settle")
+    slider = demo.sliders[i]
+    reached = (state["values"][i] - slider["min"]) / (slider["max"] - slider["min"])
+    assert reached > hi - 0.1, f"{demo.label(i)}: the drag moved the slider only to {reached:.0%} of its track"
+    log = demo.log()
+    moves = [t for t, kind in log["inputs"][before:] if kind == "pointermove"]
+    assert len(moves) > DRAG_MOVES // 2, f"{demo.label(i)}: only {len(moves)} mouse moves reached the slider"
+    frames = [t for t, _ in log["frames"] if moves[0] <= t <= moves[-1]]
+    if len(frames) < 2:
+        return len(frames) / ((moves[-1] - moves[0]) / 1000.0)
+    # Per second of the drag up to its last new figure: past the end of a run a step or epoch slider
+    # shows the same picture, and that stretch says nothing about how fast the figure follows the hand.
+    return len(frames) / ((frames[-1] - moves[0]) / 1000.0)
