@@ -13,6 +13,7 @@ demo subclasses it and writes two methods: ``build`` (the figure and its artists
 
 from __future__ import annotations
 
+import html
 import struct
 import time
 import zlib
@@ -93,18 +94,25 @@ class LiveFigure:
 
 
 def log_slider(description, value, low, high, *, steps_per_decade=50, fmt=".3g"):
-    """A ``FloatLogSlider`` from ``low`` to ``high`` (both > 0) with a readable label."""
+    """A ``FloatLogSlider`` covering ``low`` to ``high`` (both > 0) whose grid passes through ``value``."""
     low = _validate.positive("low", low)
     high = _validate.positive("high", high)
     if not low < high:
         raise ValueError(f"low must be smaller than high, got low={low:g}, high={high:g}")
     value = _validate.real("value", value, low=low, high=high)
+    # The front end snaps the value to the grid min + k·step and sends the snapped value back, so
+    # anchor the grid at the starting value: what the notebook text promises is what the demo shows.
+    step = 1.0 / steps_per_decade
+    anchor = np.log10(value)
+    # The ends move outwards by less than one step so that [low, high] stays covered.
+    lo = anchor - step * np.ceil((anchor - np.log10(low)) / step - 1e-9)
+    hi = anchor + step * np.ceil((np.log10(high) - anchor) / step - 1e-9)
     return widgets.FloatLogSlider(
         value=value,
         base=10,
-        min=np.log10(low),
-        max=np.log10(high),
-        step=1.0 / steps_per_decade,
+        min=lo,
+        max=hi,
+        step=step,
         description=description,
         readout_format=fmt,
         continuous_update=True,
@@ -145,7 +153,8 @@ class Demo:
 
     def __init__(self, controls, play=None):
         self.controls = dict(controls)
-        self.readout = widgets.Label(
+        # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it.
+        self.readout = widgets.HTML(
             layout=widgets.Layout(width="100%"), style={"font_size": "20px" if is_lecture_mode() else "14px"}
         )
         self.readout.add_class("gd-readout")
@@ -193,7 +202,8 @@ class Demo:
         """Redraw for the current control values; returns the readout text."""
         text = self.draw(**self.values)
         self.live.render()
-        self.readout.value = text
+        self.readout_text = text
+        self.readout.value = html.escape(text, quote=False)
         return text
 
     @property

@@ -124,3 +124,24 @@ def test_slider_factories_validate(call, error, match):
 def test_int_and_float_sliders():
     assert type(slider("n", 3, 1, 10, 1)).__name__ == "IntSlider"
     assert type(slider("x", 0.5, 0.0, 1.0, 0.1)).__name__ == "FloatSlider"
+
+
+@pytest.mark.parametrize(
+    "value, low, high", [(0.05, 1e-3, 1.5), (1.0, 0.05, 50.0), (0.2, 0.005, 3.0), (0.1, 0.01, 1.2)]
+)
+def test_log_slider_grid_passes_through_the_start_value_and_covers_the_range(value, low, high):
+    # The browser snaps a value to min + k·step and sends it back; the start value must survive that.
+    widget = log_slider("η", value, low, high)
+    k = (np.log10(value) - widget.min) / widget.step
+    assert abs(k - round(k)) < 1e-9
+    assert 10**widget.min <= low * (1 + 1e-12) and 10**widget.max >= high * (1 - 1e-12)
+    assert 10**widget.min > low / 10**widget.step and 10**widget.max < high * 10**widget.step
+
+
+def test_readout_is_escaped_html_that_wraps_and_keeps_the_plain_text():
+    demo = SquareDemo()
+    demo.readout_text = None
+    demo.draw = lambda **values: "η < 2 & more"
+    demo.update()
+    assert demo.readout_text == "η < 2 & more"
+    assert demo.readout.value == "η &lt; 2 &amp; more"

@@ -42,7 +42,7 @@ def test_ewma_demo_draws_the_helper_averages_of_the_seeded_series():
     np.testing.assert_allclose(ys, mom.ewma(series, 0.8))
     np.testing.assert_allclose(demo.corrected.get_data()[1], mom.ewma(series, 0.8, bias_correction=True))
     assert len(demo.raw_zoom.get_data()[0]) == demos.ZOOM
-    text = demo.readout.value
+    text = demo.readout_text
     assert text.startswith("β = 0.80 · window ≈ 5 points")
     assert f"V₁ = {0.2 * series[0]:.2f} (corrected {series[0]:.2f})" in text
     rms = np.sqrt(np.mean((mom.ewma(series, 0.8, bias_correction=True) - signal) ** 2))
@@ -56,7 +56,7 @@ def test_ewma_demo_step_slider_replays_without_recomputing(monkeypatch):
     for shown in (1, 5, 40, 150):
         demo.controls["shown"].value = shown
         assert len(demo.raw.get_data()[0]) == shown
-        assert f"t = {shown}:" in demo.readout.value
+        assert f"t = {shown}:" in demo.readout_text
     assert calls == []
     demo.controls["beta"].value = 0.5
     assert len(calls) == 2
@@ -68,7 +68,7 @@ def test_ewma_demo_extremes_are_quiet_and_finite(name):
     for value in slider_extremes(demo.controls[name]):
         demo.controls[name].value = value
         all_finite(demo)
-        assert demo.readout.value
+        assert demo.readout_text
 
 
 def test_ewma_demo_axes_stay_fixed_and_play_is_linked():
@@ -97,7 +97,7 @@ def test_ravine_demo_runs_match_independent_runs_and_the_readout_says_so():
     assert gd.status == "diverged" and mo.status == "converged"
     np.testing.assert_array_equal(np.column_stack(demo.gd_path.get_data()), gd.iterates)
     np.testing.assert_array_equal(np.column_stack(demo.mom_path.get_data()), mo.iterates)
-    text = demo.readout.value
+    text = demo.readout_text
     assert text.startswith("η = 0.2 · β = 0.50 · start (-9, 4) · ")
     assert f"gradient descent (stable for η < 0.08): diverged after {gd.steps} steps (‖x‖ > 100)" in text
     assert f"momentum (stable for η < 0.24): converged in {mo.steps} steps" in text
@@ -109,10 +109,10 @@ def test_ravine_demo_steps_slider_truncates_and_replays_from_the_cache(monkeypat
     monkeypatch.setattr(demos, "momentum", lambda *a, **k: calls.append(a) or mom.momentum(*a, **k))
     demo.controls["shown"].value = 10
     xs, _ = demo.mom_path.get_data()
-    assert len(xs) == 11 and "showing 10 steps" in demo.readout.value
+    assert len(xs) == 11 and "showing 10 steps" in demo.readout_text
     assert len(demo.gd_loss.get_data()[0]) == 11
     demo.controls["shown"].value = 0
-    assert len(demo.mom_path.get_data()[0]) == 1 and "showing 0 steps" in demo.readout.value
+    assert len(demo.mom_path.get_data()[0]) == 1 and "showing 0 steps" in demo.readout_text
     assert calls == []
     demo.controls["beta"].value = 0.3  # the gradient-descent run is still cached; momentum is recomputed
     assert len(calls) == 1
@@ -122,7 +122,7 @@ def test_ravine_demo_shows_diverging_settings_as_diverged():
     demo = RavineDemo()
     demo.controls["beta"].value = 0.0
     demo.controls["lr"].value = 3.0
-    text = demo.readout.value
+    text = demo.readout_text
     assert text.count("diverged after") == 2 and text.count("(‖x‖ > 100)") == 2
     all_finite(demo)
 
@@ -131,7 +131,7 @@ def test_ravine_loss_panel_never_draws_zero_or_negative_values():
     demo = RavineDemo()
     demo.controls["x1"].value = 0.0
     demo.controls["x2"].value = 0.0  # start at the minimum: f = 0 exactly
-    assert "converged in 0 steps" in demo.readout.value
+    assert "converged in 0 steps" in demo.readout_text
     assert np.all(demo.mom_loss.get_data()[1] >= demos.LOSS_FLOOR)
 
 
@@ -141,7 +141,7 @@ def test_ravine_demo_extremes_are_quiet_and_finite(name):
     for value in slider_extremes(demo.controls[name]):
         demo.controls[name].value = value
         all_finite(demo)
-        assert "gradient descent" in demo.readout.value and "momentum" in demo.readout.value
+        assert "gradient descent" in demo.readout_text and "momentum" in demo.readout_text
 
 
 def test_ravine_demo_corners_of_the_parameter_space_are_quiet():
@@ -237,9 +237,9 @@ def test_animation_writes_parameters_into_the_title_and_restores_the_live_figure
     titles = []
     draw = demo.draw
     monkeypatch.setattr(demo, "draw", lambda **v: (draw(**v), titles.append(demo.title.get_text()))[0])
-    before_title, before_text = demo.title.get_text(), demo.readout.value
+    before_title, before_text = demo.title.get_text(), demo.readout_text
     html = demo.animation_html()
     assert html.count("data:image/png;base64") >= 3
     assert any("β = " in t for t in titles)  # frames carry their parameters (there is no readout)
-    assert demo.title.get_text() == before_title and demo.readout.value == before_text
+    assert demo.title.get_text() == before_title and demo.readout_text == before_text
     assert not demo._caption
