@@ -1,0 +1,46 @@
+"""The README matches the repository: every notebook listed, gallery up to date, commands exist."""
+
+import importlib.util
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def gallery():
+    spec = importlib.util.spec_from_file_location("tools_gallery", ROOT / "tools" / "gallery.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_notebook_is_in_the_table_and_the_self_study_path():
+    for path in NOTEBOOKS:
+        assert f"[{path.name}](notebooks/{path.name})" in README, path.name
+        assert re.search(rf"\| \d \| {path.name[:2]} · ", README), f"self-study row for {path.name}"
+
+
+def test_gallery_is_generated_and_up_to_date():
+    module = gallery()
+    assert module.build(write=False), "run: python tools/gallery.py"
+    for path in NOTEBOOKS:
+        assert (ROOT / "docs" / "gallery" / f"{path.stem}.png").is_file()
+        assert module.binder_url(path.name) in README
+
+
+def test_binder_badge_opens_notebook_01_in_jupyterlab():
+    badge = re.search(r"\[!\[Launch Binder\]\([^)]*\)\]\(([^)]*)\)", README)
+    assert badge, "Launch Binder badge missing"
+    assert badge.group(1) == gallery().binder_url("01_gradient_descent_x2.ipynb")
+    assert (ROOT / "notebooks" / "01_gradient_descent_x2.ipynb").is_file()
+
+
+def test_quick_start_has_exactly_two_commands_that_exist():
+    section = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["bash tools/start.sh", "bash tools/test.sh"]
+    assert all((ROOT / c.split()[1]).is_file() for c in commands)
+    assert "bash tools/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
