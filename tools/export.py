@@ -20,6 +20,7 @@ import copy
 import importlib
 import inspect
 import json
+import logging
 import pathlib
 import pkgutil
 import re
@@ -185,10 +186,18 @@ def main(argv=None):
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "build", help="output folder (default: build/)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    # A clean build prints nothing but its summary lines: Python warnings are errors, and so is anything
+    # matplotlib logs (e.g. an animation over its size limit, whose later frames it would drop).
+    logged = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = logged.append
+    logging.getLogger("matplotlib").addHandler(handler)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a clean build prints nothing but its summary lines
+        warnings.simplefilter("error")
         export(paths, args.out)
-    return 0
+    for record in logged:
+        print(f"error: matplotlib: {record.getMessage()}", file=sys.stderr)
+    return 1 if logged else 0
 
 
 if __name__ == "__main__":

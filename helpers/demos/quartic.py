@@ -162,6 +162,10 @@ class QuarticDemo(Demo):
     def animated_artists(self):
         return [self.path, self.recent, self.current, self.marker]
 
+    def animation_frames(self):
+        """The two basins: starts just left and just right of the hump, η = 0.02, 60 steps each."""
+        return [{"x0": x0, "lr": 0.02, "steps": MAX_STEPS, "shown": k} for x0 in (-0.4, -0.2) for k in range(0, 61, 3)]
+
     def draw(self, x0, lr, steps, shown):
         result, outcome = run(float(x0), float(lr), int(steps))
         k = min(int(shown), result.steps)
