@@ -72,3 +72,18 @@ def test_no_sys_path_hacks_and_helpers_imported(path):
     sources = "\n".join("".join(c["source"]) for c in code_cells(load(path)))
     assert not re.search(r"sys\.path\.(insert|append)", sources)
     assert "import helpers" in sources
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_share_one_style(path):
+    """2–4 exercises per notebook: a cell ``ex.check_…(...)`` whose stored output is the "no answer yet"
+    line of a Feedback, and as many solutions folded in ``<details><summary>Solution</summary>``."""
+    nb = load(path)
+    checks = [c for c in code_cells(nb) if re.fullmatch(r"ex\.check_\w+\(\.\.\.\)", "".join(c["source"]).strip())]
+    assert 2 <= len(checks) <= 4
+    for cell in checks:
+        (out,) = cell["outputs"]
+        assert "".join(out["data"]["text/plain"]).startswith("✏️ No answer yet.")
+    folded = sum("".join(c["source"]).count("<details><summary>Solution</summary>")
+                 for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert folded == len(checks)
