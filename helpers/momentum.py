@@ -35,7 +35,7 @@ import numpy as np
 from . import _validate
 from .functions import Objective
 from .minibatch import batches, mse_grad, mse_loss
-from .optimizers import OUTCOMES, STATUSES, LabelledMap, Run, _norm, classify_outcomes, critical_names
+from .optimizers import OUTCOMES, STATUSES, LabelledMap, Run, _norm, classify_outcomes, critical_names, start_point
 
 CONVENTIONS = ("average", "sum")
 
@@ -107,19 +107,6 @@ class MomentumRun(Run):
     velocities: np.ndarray
 
 
-def _start(objective, x0, bound):
-    if not isinstance(objective, Objective):
-        raise TypeError(f"objective must be a helpers Objective (e.g. Quadratic2D()), got {objective!r}")
-    x = _validate.finite_array("x0", x0, ndim=(0, 1))
-    if x.ndim == 1 and x.shape[0] != objective.ndim:
-        raise ValueError(f"x0 must have {objective.ndim} coordinate(s) for {objective.name}, got {x.shape[0]}")
-    if x.ndim == 0 and objective.ndim != 1:
-        raise ValueError(f"x0 must have {objective.ndim} coordinates for {objective.name}, got a single number")
-    if _norm(x) > bound:
-        raise ValueError(f"x0 must lie inside the divergence bound ‖x0‖ ≤ bound = {bound:g}, got ‖x0‖ = {_norm(x):g}")
-    return x
-
-
 def _outside(x, bound):
     """True when x is not finite or ‖x‖ > bound; decides exactly as ``_norm(x) > bound`` would.
 
@@ -172,7 +159,7 @@ def momentum(objective, x0, lr, beta, *, convention="average", max_steps=1000, t
     max_steps = _validate.integer("max_steps", max_steps, low=1, high=10**7)
     tol = _validate.positive("tol", tol)
     bound = _validate.positive("bound", bound)
-    x = _start(objective, x0, bound)
+    x = start_point(objective, x0, bound)
 
     keep_grad = 1.0 - beta if convention == "average" else 1.0  # weight of the new gradient in v
     to_grad_units = 1.0 if convention == "average" else 1.0 - beta
@@ -378,7 +365,7 @@ def momentum_grid(objective, x0, lr, beta, *, convention="average", max_steps=10
     tol = _validate.positive("tol", tol)
     bound = _validate.positive("bound", bound)
     tail = _validate.integer("tail", tail, low=1, high=1000)
-    start = _start(objective, x0, bound)
+    start = start_point(objective, x0, bound)
     lr_arr = _positive_array("lr", lr)
     beta_arr = _beta_array(beta)
     try:

@@ -88,6 +88,21 @@ def _norm(v):
     return m * float(np.sqrt(np.sum((a / m) ** 2)))
 
 
+def start_point(objective, x0, bound):
+    """Check that ``objective`` is an Objective and ``x0`` a finite start point of the right size inside
+    the (already validated) divergence ``bound``; return ``x0`` as a float array."""
+    if not isinstance(objective, Objective):
+        raise TypeError(f"objective must be a helpers Objective (e.g. Square()), got {objective!r}")
+    x = _validate.finite_array("x0", x0, ndim=(0, 1))
+    if x.ndim == 1 and x.shape[0] != objective.ndim:
+        raise ValueError(f"x0 must have {objective.ndim} coordinate(s) for {objective.name}, got {x.shape[0]}")
+    if x.ndim == 0 and objective.ndim != 1:
+        raise ValueError(f"x0 must have {objective.ndim} coordinates for {objective.name}, got a single number")
+    if _norm(x) > bound:
+        raise ValueError(f"x0 must lie inside the divergence bound ‖x0‖ ≤ bound = {bound:g}, got ‖x0‖ = {_norm(x):g}")
+    return x
+
+
 def gradient_descent(objective, x0, lr, *, max_steps=1000, tol=1e-6, bound=1e6):
     """Plain gradient descent, x_{k+1} = x_k − η ∇f(x_k).
 
@@ -114,19 +129,11 @@ def gradient_descent(objective, x0, lr, *, max_steps=1000, tol=1e-6, bound=1e6):
     -------
     Run
     """
-    if not isinstance(objective, Objective):
-        raise TypeError(f"objective must be a helpers Objective (e.g. Square()), got {objective!r}")
-    x = _validate.finite_array("x0", x0, ndim=(0, 1))
-    if x.ndim == 1 and x.shape[0] != objective.ndim:
-        raise ValueError(f"x0 must have {objective.ndim} coordinate(s) for {objective.name}, got {x.shape[0]}")
-    if x.ndim == 0 and objective.ndim != 1:
-        raise ValueError(f"x0 must have {objective.ndim} coordinates for {objective.name}, got a single number")
     lr = _validate.positive("lr", lr)
     max_steps = _validate.integer("max_steps", max_steps, low=1, high=10**7)
     tol = _validate.positive("tol", tol)
     bound = _validate.positive("bound", bound)
-    if _norm(x) > bound:
-        raise ValueError(f"x0 must lie inside the divergence bound ‖x0‖ ≤ bound = {bound:g}, got ‖x0‖ = {_norm(x):g}")
+    x = start_point(objective, x0, bound)
 
     iterates = [x]
     status = "max_steps"
