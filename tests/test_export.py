@@ -74,6 +74,23 @@ def test_exports_load_nothing_from_the_network(exported, kind):
         assert '../vendor/reveal.js/dist/reveal.js' in text and "../vendor/mathjax/MathJax.js" in text
 
 
+def test_slides_show_figures_without_their_plotting_code(exported):
+    export, out = exported
+    deck = (out / "slides" / "01_gradient_descent_x2.slides.html").read_text(encoding="utf-8")
+    page = (out / "html" / "01_gradient_descent_x2.html").read_text(encoding="utf-8")
+    plotting_code = 'plotting</span><span class="o">.</span><span class="n">show'  # as highlighted
+    assert plotting_code not in deck and plotting_code in page
+    assert '<span class="nf">descend</span>' in deck  # the algorithm's own code stays on its slide
+
+
+def test_images_carry_alt_text(exported):
+    export, out = exported
+    for page in (out / "html" / "01_gradient_descent_x2.html", out / "slides" / "01_gradient_descent_x2.slides.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'alt="Five panels of x_k against k' in text and 'alt="Animation of the square demo"' in text
+        assert "No description has been provided" not in text
+
+
 def test_remote_pattern_catches_cdn_references():
     export = load_tool("export")
     assert export.REMOTE.search('<script src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js">')

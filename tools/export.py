@@ -133,6 +133,7 @@ def with_animations(nb, vendor_prefix):
             demo = cls(**kwargs)
             local = f'<link rel="stylesheet" href="{vendor_prefix}/font-awesome/css/font-awesome.min.css">'
             html = FONT_AWESOME_LINK.sub(local, demo.animation_html())
+            html = html.replace("<img id=", f'<img alt="Animation of the {demo.name} demo" id=', 1)
             caption = (
                 f'<p class="gd-animation-caption"><em>Animation of the live demo "{demo.name}" '
                 "(open the notebook in JupyterLab to drive it with the sliders).</em></p>"
@@ -141,6 +142,20 @@ def with_animations(nb, vendor_prefix):
             count += 1
         cell.outputs = outputs
     return nb, count
+
+
+def figures_without_code(nb):
+    """A copy of ``nb`` in which the cells that draw a figure or a demo show only their output.
+
+    On a slide the picture is the point; the plotting code would push it off the slide (the HTML
+    page keeps the code for readers).
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and ("plotting.show(" in cell.source
+                                         or "nbval-ignore-output" in cell.metadata.get("tags", [])):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+    return nb
 
 
 def exporters(vendor_prefix):
@@ -166,8 +181,10 @@ def export(paths, out, *, vendor=True):
     for path in paths:
         path = pathlib.Path(path)
         nb, count = with_animations(nbformat.read(path, as_version=4), "../vendor")
-        for exporter, folder, suffix in ((html_exporter, "html", ".html"), (slides_exporter, "slides", ".slides.html")):
-            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        versions = ((html_exporter, nb, "html", ".html"),
+                    (slides_exporter, figures_without_code(nb), "slides", ".slides.html"))
+        for exporter, content, folder, suffix in versions:
+            body, _ = exporter.from_notebook_node(content, resources={"metadata": {"name": path.stem}})
             remote = REMOTE.search(body)
             if remote:
                 raise RuntimeError(f"{path.name}: the {folder} export loads from the network: {remote.group(0)!r}")
@@ -187,16 +204,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     # A clean build prints nothing but its summary lines: Python warnings are errors, and so is anything
-    # matplotlib logs (e.g. an animation over its size limit, whose later frames it would drop).
+    # matplotlib or nbconvert logs (e.g. an animation over its size limit, whose later frames it would drop).
     logged = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = logged.append
-    logging.getLogger("matplotlib").addHandler(handler)
+    for name in ("matplotlib", "traitlets"):  # traitlets: nbconvert's own log (e.g. images without alt text)
+        logging.getLogger(name).addHandler(handler)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         export(paths, args.out)
     for record in logged:
-        print(f"error: matplotlib: {record.getMessage()}", file=sys.stderr)
+        print(f"error: {record.name}: {record.getMessage()}", file=sys.stderr)
     return 1 if logged else 0
 
 
