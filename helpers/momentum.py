@@ -35,7 +35,15 @@ import numpy as np
 from . import _validate
 from .functions import Objective
 from .minibatch import batches, mse_grad, mse_loss
-from .optimizers import OUTCOMES, STATUSES, LabelledMap, Run, _norm, classify_outcomes, critical_names, start_point
+from .optimizers import (
+    STATUSES,
+    LabelledMap,
+    Run,
+    _norm,
+    classify_outcomes,
+    label_outcomes,
+    start_point,
+)
 
 CONVENTIONS = ("average", "sum")
 
@@ -495,17 +503,8 @@ def momentum_outcome_map(objective, x0, lr, beta, *, convention="average", max_s
     runs = momentum_grid(objective, x0, lr[None, :], beta[:, None], convention=convention, max_steps=max_steps,
                          tol=tol, bound=bound, tail=2 * max_period)
     outcome, _ = classify_outcomes(runs.status, runs.tail, max_period=max_period, atol=atol)
-    points, names = critical_names(objective)
-    n = len(points)
-    code = np.select([outcome == OUTCOMES.index(kind) for kind in ("cycle", "bounded", "diverged")],
-                     [n, n + 1, n + 2], -1)
-    converged = outcome == OUTCOMES.index("converged")
-    if converged.any():
-        where = np.array([p.x for p in points])
-        code[converged] = np.argmin(np.abs(runs.x[converged][:, None] - where[None, :]), axis=1)
-    labels = tuple(f"converged to the {name} x* = {p.x:.2f}" for p, name in zip(points, names, strict=True))
-    labels += (f"cycle (period 2 … {max_period}), not converged", "bounded but not converged", "diverged")
-    return MomentumMap(lr, beta, code, labels, tuple(points), runs)
+    code, labels, points, _ = label_outcomes(objective, outcome, runs.x, max_period)
+    return MomentumMap(lr, beta, code, labels, points, runs)
 
 
 # -- momentum with noisy (mini-batch) gradients ---------------------------------------------------

@@ -571,6 +571,26 @@ class OutcomeMap(LabelledMap):
         return int(self.code[i, j])
 
 
+def label_outcomes(objective, outcome, final_x, max_period):
+    """Codes and labels of an outcome map, shared by every method's map.
+
+    A converged run gets the index of the critical point nearest its final iterate; after the
+    critical points come "cycle", "bounded" and "diverged". Returns ``(code, labels, points, names)``.
+    """
+    points, names = critical_names(objective)
+    n = len(points)
+    code = np.select(
+        [outcome == OUTCOMES.index(kind) for kind in ("cycle", "bounded", "diverged")], [n, n + 1, n + 2], -1
+    )
+    converged = outcome == OUTCOMES.index("converged")
+    if converged.any():
+        where = np.array([p.x for p in points])
+        code[converged] = np.argmin(np.abs(final_x[converged][:, None] - where[None, :]), axis=1)
+    labels = tuple(f"converged to the {name} x* = {p.x:.2f}" for p, name in zip(points, names, strict=True))
+    labels += (f"cycle (period 2 … {max_period}), not converged", "bounded but not converged", "diverged")
+    return code, labels, tuple(points), tuple(names)
+
+
 def outcome_map(objective, x0, lr, *, max_steps=300, tol=1e-6, bound=1e6,
                 max_period=DEFAULT_MAX_PERIOD, atol=DEFAULT_PERIOD_ATOL):
     """Run gradient descent from every x₀ in ``x0`` with every η in ``lr`` and name each outcome.
@@ -597,20 +617,10 @@ def outcome_map(objective, x0, lr, *, max_steps=300, tol=1e-6, bound=1e6,
     runs = gradient_descent_grid(objective, x0[None, :], lr[:, None], max_steps=max_steps, tol=tol, bound=bound,
                                  tail=tail_length(max_period))
     outcome, period = runs.outcomes(max_period=max_period, atol=atol)
-    points, names = critical_names(objective)
-    n = len(points)
-    code = np.select(
-        [outcome == OUTCOMES.index(kind) for kind in ("cycle", "bounded", "diverged")], [n, n + 1, n + 2], -1
-    )
-    converged = outcome == OUTCOMES.index("converged")
-    if converged.any():
-        where = np.array([p.x for p in points])
-        code[converged] = np.argmin(np.abs(runs.x[converged][:, None] - where[None, :]), axis=1)
-    labels = tuple(f"converged to the {name} x* = {p.x:.2f}" for p, name in zip(points, names, strict=True))
-    labels += (f"cycle (period 2 … {max_period}), not converged", "bounded but not converged", "diverged")
-    kinds = ("converged",) * n + ("cycle", "bounded", "diverged")
-    return OutcomeMap(x0=x0, lr=lr, code=code, period=period, kinds=kinds, labels=labels, points=tuple(points),
-                      point_names=tuple(names), runs=runs)
+    code, labels, points, names = label_outcomes(objective, outcome, runs.x, max_period)
+    kinds = ("converged",) * len(points) + ("cycle", "bounded", "diverged")
+    return OutcomeMap(x0=x0, lr=lr, code=code, period=period, kinds=kinds, labels=labels, points=points,
+                      point_names=names, runs=runs)
 
 
 def gradient_descent_1d(objective, x0, lr, *, max_steps=1000, tol=1e-6, bound=1e6):
