@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# Set everything up (first run only) and open JupyterLab on notebook 01.
+# Set everything up (first run only), then open JupyterLab on your own copy of notebook 01.
+#
+# JupyterLab serves the repository root, so the notebooks' links (../README.md) and the Binder-style
+# paths /lab/tree/notebooks/NN_….ipynb work as on Binder. You work in my-notebooks/ (git-ignored): each
+# notebook is copied there from notebooks/ the first time, and never overwritten afterwards, so
+# JupyterLab's autosave can never touch the originals (they are the tests' regression baseline).
+# To start a notebook afresh, delete your copy in my-notebooks/ and run this script again.
+#
+# Extra arguments go to JupyterLab, e.g. --port=8890 --no-browser, or --allow-root in a container.
+# GD_LECTURE_MODE=1 bash tools/start.sh opens every notebook in lecture (projector) mode.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 ensure_env
 cd "$ROOT"
-exec "$VENV/bin/jupyter" lab notebooks/01_gradient_descent_x2.ipynb "$@"
+WORK="${GD_WORK_DIR:-$ROOT/my-notebooks}"
+mkdir -p "$WORK"
+for original in notebooks/*.ipynb; do
+    copy="$WORK/$(basename "$original")"
+    if [ ! -e "$copy" ]; then
+        cp "$original" "$copy"
+        echo "copied $original to $copy"
+    fi
+done
+first="$(cd "$WORK" && ls ./*.ipynb | head -n 1)"
+exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$ROOT" "$(realpath --relative-to="$ROOT" "$WORK/${first#./}")" "$@"
