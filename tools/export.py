@@ -4,7 +4,10 @@
     python tools/export.py notebooks/01_gradient_descent_x2.ipynb --out /tmp/site
 
 What the output holds:
-- every figure of the stored notebook;
+- the HTML page: every figure of the stored notebook, as the notebook shows it;
+- the slide deck: the notebook executed again in lecture mode, so that every figure is laid out for a
+  1280×720 projector (fonts of 16 pt and more, one figure per slide at the full slide width); slides
+  taller than the canvas are split when the deck opens (see ``templates/gd_reveal``);
 - in place of each live widget (which needs a kernel), an animation that plays in the page: the
   demo's own frames (``Demo.animation_frames``) as matplotlib's JavaScript animation;
 - reveal.js, MathJax, require.js and jQuery from ``<out>/vendor`` instead of a CDN, so the decks work
@@ -21,6 +24,7 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import pathlib
 import pkgutil
 import re
@@ -38,10 +42,13 @@ import nbformat  # noqa: E402
 from nbconvert import HTMLExporter, SlidesExporter  # noqa: E402
 
 import helpers.demos  # noqa: E402
+from helpers import plotting  # noqa: E402
 from helpers.live import Demo  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "tools" / "templates"
+#: The slide canvas (px): a 1280×720 projector.
+SLIDE_SIZE = (1280, 720)
 #: npm packages served from <out>/vendor, pinned; (package, version, files or folders to keep).
 VENDOR = [
     ("reveal.js", "4.6.0", ["dist", "plugin/notes"]),
@@ -158,6 +165,24 @@ def figures_without_code(nb):
     return nb
 
 
+def in_lecture_mode(nb, path):
+    """A copy of ``nb`` executed top to bottom in a fresh kernel with ``GD_LECTURE_MODE=1``."""
+    from nbclient import NotebookClient
+
+    nb = copy.deepcopy(nb)
+    saved = os.environ.get("GD_LECTURE_MODE")
+    os.environ["GD_LECTURE_MODE"] = "1"  # the kernel inherits this process's environment
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(pathlib.Path(path).parent)}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop("GD_LECTURE_MODE")
+        else:
+            os.environ["GD_LECTURE_MODE"] = saved
+    return nb
+
+
 def exporters(vendor_prefix):
     common = dict(
         extra_template_basedirs=[str(TEMPLATES)],
@@ -167,7 +192,8 @@ def exporters(vendor_prefix):
     )
     html = HTMLExporter(template_name="gd_lab", **common)
     slides = SlidesExporter(template_name="gd_reveal", reveal_url_prefix=f"{vendor_prefix}/reveal.js",
-                            reveal_scroll=True, reveal_theme="white", **common)
+                            reveal_theme="white", reveal_width=str(SLIDE_SIZE[0]), reveal_height=str(SLIDE_SIZE[1]),
+                            **common)
     return html, slides
 
 
@@ -180,9 +206,15 @@ def export(paths, out, *, vendor=True):
     written = []
     for path in paths:
         path = pathlib.Path(path)
-        nb, count = with_animations(nbformat.read(path, as_version=4), "../vendor")
+        stored = nbformat.read(path, as_version=4)
+        nb, count = with_animations(stored, "../vendor")
+        plotting.lecture_mode(True)  # the deck's animations too are drawn for the projector
+        try:
+            deck, _ = with_animations(in_lecture_mode(stored, path), "../vendor")
+        finally:
+            plotting.lecture_mode(False)
         versions = ((html_exporter, nb, "html", ".html"),
-                    (slides_exporter, figures_without_code(nb), "slides", ".slides.html"))
+                    (slides_exporter, figures_without_code(deck), "slides", ".slides.html"))
         for exporter, content, folder, suffix in versions:
             body, _ = exporter.from_notebook_node(content, resources={"metadata": {"name": path.stem}})
             remote = REMOTE.search(body)
