@@ -13,7 +13,9 @@ demo subclasses it and writes two methods: ``build`` (the figure and its artists
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import struct
 import time
 import zlib
@@ -23,7 +25,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from . import _validate
-from .plotting import figure_png, for_projector, is_lecture_mode
+from .plotting import figure_png, is_lecture_mode, projector_strokes
 
 
 def _chunk(tag, data):
@@ -60,7 +62,7 @@ class LiveFigure:
     """
 
     def __init__(self, fig):
-        self.fig = for_projector(fig)
+        self.fig = projector_strokes(fig)
         self.canvas = FigureCanvasAgg(fig)
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
         self.image = widgets.Image(
@@ -75,12 +77,18 @@ class LiveFigure:
         self._artists.append(artist)
         return artist
 
+    def unanimate(self, artist):
+        """Stop treating ``artist`` as a changing one (it is drawn with the background again)."""
+        artist.set_animated(False)
+        self._artists.remove(artist)
+
     def invalidate(self):
         """Call after changing a static part (axis limits, a background curve): redrawn next render."""
         self._background = None
 
-    def render(self):
-        """Draw the changing artists over the cached background and push the PNG to the widget."""
+    def render(self, push=True):
+        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the
+        widget; returns the PNG, or None without ``push``."""
         if self._background is None:
             self.canvas.draw()
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -88,9 +96,47 @@ class LiveFigure:
         for artist in self._artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
+        if not push:
+            return None
         png = encode_png(np.asarray(self.canvas.buffer_rgba()))
         self.image.value = png
         return png
+
+
+#: Width of one control: three in a row fill the 1100-px output column of a 1280×720 window.
+CONTROL_WIDTH = "350px"
+#: Font sizes of the controls' labels and of the readout, normal and lecture mode.
+CONTROL_FONT = {False: "13px", True: "18px"}
+READOUT_FONT = {False: "14px", True: "20px"}
+
+
+def control_layout():
+    """The house layout of one control (a slider, a selector)."""
+    return widgets.Layout(width=CONTROL_WIDTH, margin="2px 12px 2px 0")
+
+
+def lecture_css():
+    """Projector-size labels, readouts and buttons for the controls of demos made in lecture mode.
+
+    ipywidgets has no font-size setting for sliders, so this is a style sheet, scoped to the
+    ``gd-lecture`` class that such demos carry.
+    """
+    size = CONTROL_FONT[True]
+    return widgets.HTML(
+        "<style>"
+        f".gd-lecture .widget-label, .gd-lecture .widget-readout, .gd-lecture .widget-toggle-button,"
+        f" .gd-lecture .widget-checkbox label, .gd-lecture .jupyter-button {{font-size: {size}; line-height: 1.4;}}"
+        ".gd-lecture .widget-readout {min-width: 4.5em;}"
+        ".gd-lecture .widget-toggle-buttons .widget-toggle-button {height: auto;}"
+        "</style>",
+        layout=widgets.Layout(display="none"),
+    )
+
+
+def readout_html(text):
+    """The readout line as HTML: its ' · '-separated parts never break inside (no "9.93e-" / "01")."""
+    parts = (html.escape(part, quote=False) for part in text.split(" · "))
+    return " · ".join(f'<span style="white-space: nowrap">{part}</span>' for part in parts)
 
 
 def log_slider(description, value, low, high, *, steps_per_decade=50, fmt=".3g"):
@@ -117,7 +163,7 @@ def log_slider(description, value, low, high, *, steps_per_decade=50, fmt=".3g")
         readout_format=fmt,
         continuous_update=True,
         style={"description_width": "initial"},
-        layout=widgets.Layout(width="420px"),
+        layout=control_layout(),
     )
 
 
@@ -133,30 +179,36 @@ def slider(description, value, low, high, step, *, fmt=None):
         description=description,
         continuous_update=True,
         style={"description_width": "initial"},
-        layout=widgets.Layout(width="420px"),
+        layout=control_layout(),
         **extra,
     )
 
 
 class Demo:
-    """Sliders + live figure + text readout. Subclasses define ``build`` and ``draw``.
+    """Sliders + live figure + text readout. Subclasses define ``build``, ``animated_artists`` and ``draw``.
 
     ``controls`` maps parameter names to value widgets; every change of any of them calls
     :meth:`update`, which calls ``draw(**values)`` and then renders the figure. With ``play`` set
-    to the name of an integer control, a Play button is linked to it (in the browser, so playing
-    costs no extra kernel round trips beyond the updates themselves).
+    to the name of an integer control (a step or epoch slider), a Play button is linked to it in the
+    browser, so playing costs no kernel round trips beyond the updates themselves. The slider's range
+    follows the run: a subclass that returns the run's last step from :meth:`play_length` gets a
+    slider (and a Play) that end where the run ends, and a Play that takes at most
+    :data:`PLAY_SECONDS` for a whole run.
     """
 
     #: Short name, used in the benchmark's and the browser test's output and as a CSS class.
     name = "demo"
-    play_interval_ms = 250
+    #: Longest time Play takes from the first to the last step of a run, and its slowest and fastest
+    #: frame interval (faster than the kernel can draw, the browser simply skips frames).
+    PLAY_SECONDS = 8.0
+    PLAY_INTERVAL_MS = (30, 250)
 
     def __init__(self, controls, play=None):
         self.controls = dict(controls)
-        # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it.
-        self.readout = widgets.HTML(
-            layout=widgets.Layout(width="100%"), style={"font_size": "20px" if is_lecture_mode() else "14px"}
-        )
+        self.lecture = is_lecture_mode()
+        # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it (between parts).
+        self.readout = widgets.HTML(layout=widgets.Layout(width="100%"),
+                                    style={"font_size": READOUT_FONT[self.lecture]})
         self.readout.add_class("gd-readout")
         fig = self.build()
         self.live = LiveFigure(fig)
@@ -165,16 +217,18 @@ class Demo:
             self.live.animate(artist)
         self.play = None
         self.play_control = play
+        self._adjusting = False
         if play is not None:
             target = self.controls[play]
             self.play = widgets.Play(
                 value=target.value, min=target.min, max=target.max, step=1,
-                interval=self.play_interval_ms, description="Play", layout=widgets.Layout(width="120px"),
+                interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
             )
             widgets.jslink((self.play, "value"), (target, "value"))
             widgets.jslink((self.play, "max"), (target, "max"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        self.widget = self._layout()
         self.update()
 
     # -- to be provided by a subclass ---------------------------------------------------------
@@ -190,35 +244,86 @@ class Demo:
         """Put ``values`` into the animated artists; return the one-line readout text."""
         raise NotImplementedError
 
+    def play_length(self, **values):
+        """The last step of the run for these settings (every control but the Play one), or None when
+        the Play control keeps its own fixed range."""
+        return None
+
+    def view_changed(self, **values):
+        """True when these settings need a new background (axes that move); the default never does."""
+        return False
+
     # -- machinery ----------------------------------------------------------------------------
     @property
     def values(self):
         return {name: control.value for name, control in self.controls.items()}
 
     def _on_change(self, change):
-        self.update()
+        if not self._adjusting:  # a range adjustment of fit_play_range() is not a new setting
+            self.update()
+
+    def fit_play_range(self):
+        """Make the Play control's slider end at the current run's last step.
+
+        A slider that showed the end of the old run shows the end of the new one; one that showed an
+        earlier step keeps it (or the new last step, if the run is shorter). Play's frame interval is
+        set so that a whole run takes at most :data:`PLAY_SECONDS`.
+        """
+        if self.play is None:
+            return
+        control = self.controls[self.play_control]
+        last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
+        last = control.max if last is None else max(int(last), control.min)
+        self._adjusting = True
+        try:
+            if last != control.max:
+                at_end = control.value >= control.max
+                if last > control.max:
+                    control.max = last
+                    if at_end:
+                        control.value = last
+                else:
+                    control.value = min(control.value, last)
+                    control.max = last
+                self.play.max = last
+            frames = max(1, last - control.min)
+            low, high = self.PLAY_INTERVAL_MS
+            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), low, high))
+        finally:
+            self._adjusting = False
 
     def update(self):
         """Redraw for the current control values; returns the readout text."""
-        text = self.draw(**self.values)
+        self.fit_play_range()
+        values = self.values
+        if self.view_changed(**values):  # the axes move: the cached background is stale
+            self.live.invalidate()
+        text = self.draw(**values)
         self.live.render()
         self.readout_text = text
-        self.readout.value = html.escape(text, quote=False)
+        self.readout.value = readout_html(text)
         return text
 
-    @property
-    def widget(self):
+    def _layout(self):
         rows = list(self.controls.values())
         if self.play is not None:
             rows.append(self.play)
-        box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap", gap="0 24px"))
+        box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap"))
+        parts = [box, self.live.image, self.readout] + ([lecture_css()] if self.lecture else [])
         # CSS classes let the browser test find each demo, its figure and its readout on the page.
-        return widgets.VBox([box, self.live.image, self.readout]).add_class("gd-demo").add_class(f"gd-demo-{self.name}")
+        demo = widgets.VBox(parts).add_class("gd-demo").add_class(f"gd-demo-{self.name}")
+        return demo.add_class("gd-lecture") if self.lecture else demo
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def placeholder(self):
+        """What a reader sees in place of the demo before its cell has run (the output's text form)."""
+        names = ", ".join(control.description for control in self.controls.values())
+        return (f"[Live demo '{self.name}': run this cell to get its figure and controls ({names}); "
+                "the static figures above show the same cases.]")
 
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.placeholder()
+        return bundle
 
     # -- for readers without a kernel ----------------------------------------------------------
     def animation_frames(self):
@@ -235,25 +340,52 @@ class Demo:
     def animation_html(self, fps=5):
         """The frames of :meth:`animation_frames` as a self-contained JavaScript animation.
 
-        matplotlib's ``to_jshtml``: the frames are embedded as PNGs with a small player, so the
-        animation plays in an exported HTML page with no kernel and no network.
+        Each frame is drawn the fast way (blitted onto the cached background) and embedded as a PNG in
+        matplotlib's JavaScript player (the page ``Animation.to_jshtml`` writes), so the animation plays
+        in an exported HTML page with no kernel and no network. The player's id is derived from the
+        demo's name, so the same demo exports to the same page every time.
         """
-        from matplotlib import animation
+        from matplotlib._animation_data import DISPLAY_TEMPLATE, JS_INCLUDE, STYLE_INCLUDE
+        from matplotlib.animation import _embedded_frames
+        from PIL import Image
 
         frames = self.animation_frames()
         if not frames:
             raise ValueError(f"demo {self.name!r} defines no animation frames")
-        start = self.values
-
-        def show(values):
-            self.draw(**{**start, **values})
-
-        anim = animation.FuncAnimation(self.live.fig, show, frames=frames, interval=1000 / fps, repeat=True)
+        start, fig = self.values, self.live.fig
+        # There is no readout under an animation: a demo that has a caption writes it above the figure.
+        caption = None
+        if self.animation_caption(**{**start, **frames[0]}):
+            caption = self.live.animate(fig.suptitle(" "))
+        self.live.invalidate()  # the caption takes room at the top: lay the background out again
+        encoded = []
         try:
-            return anim.to_jshtml(fps=fps, embed_frames=True, default_mode="loop")
+            for frame in frames:
+                values = {**start, **frame}
+                if self.view_changed(**values):
+                    self.live.invalidate()
+                self.draw(**values)
+                if caption is not None:
+                    caption.set_text(self.animation_caption(**values))
+                self.live.render(push=False)
+                out = io.BytesIO()
+                Image.fromarray(np.asarray(self.live.canvas.buffer_rgba())).save(out, format="png")
+                encoded.append(base64.encodebytes(out.getvalue()).decode("ascii"))
         finally:
+            if caption is not None:
+                self.live.unanimate(caption)
+                caption.remove()
+                fig._suptitle = None  # matplotlib keeps the suptitle here too
             self.live.invalidate()
             self.update()
+        modes = {"once_checked": "", "loop_checked": "checked", "reflect_checked": ""}
+        return JS_INCLUDE + STYLE_INCLUDE + DISPLAY_TEMPLATE.format(
+            id=f"gd_{self.name}", Nframes=len(encoded), fill_frames=_embedded_frames(encoded, "png"),
+            interval=1000 // fps, **modes)
+
+    def animation_caption(self, **values):
+        """The line written above each frame of the kernel-free animation, or None for no caption."""
+        return None
 
     # -- for the benchmark and the tests -------------------------------------------------------
     def naive_render(self, **values):
@@ -264,7 +396,7 @@ class Demo:
         """
         saved = self.__dict__.copy()
         try:
-            fig = for_projector(self.build())
+            fig = projector_strokes(self.build())
             self.draw(**{**self.values, **values})
             return figure_png(fig)
         finally:

@@ -8,7 +8,7 @@ from PIL import Image
 
 from helpers.demos import benchmark_cases
 from helpers.demos.square import VIEW, SquareDemo
-from helpers.live import encode_png, log_slider, slider
+from helpers.live import encode_png, log_slider, readout_html, slider
 
 
 def pixels(png):
@@ -32,10 +32,10 @@ def test_blitted_frame_equals_a_full_redraw():
 
 def test_changing_lr_updates_readout_image_and_artists():
     demo = SquareDemo(lr=0.1, x0=10.0, steps=30)
-    before_png, before_text = demo.live.image.value, demo.readout.value
+    before_png, before_text = demo.live.image.value, demo.readout_text
     demo.controls["lr"].value = 0.3
-    assert demo.readout.value != before_text and demo.readout.value.startswith("η = 0.3 ·")
-    assert "converged in" in demo.readout.value
+    assert demo.readout_text != before_text and demo.readout_text.startswith("η = 0.3 ·")
+    assert "converged in" in demo.readout_text
     assert demo.live.image.value != before_png
     xs, ys = demo.path.get_data()
     np.testing.assert_allclose(xs, 10.0 * 0.4 ** np.arange(len(xs)))
@@ -49,9 +49,9 @@ def test_changing_lr_updates_readout_image_and_artists():
 def test_readout_reports_each_regime(lr, phrase):
     demo = SquareDemo(steps=30)
     demo.controls["lr"].value = lr
-    assert phrase in demo.readout.value
+    assert phrase in demo.readout_text
     if "diverged" in phrase:
-        assert f"left the view ±{VIEW:g}" in demo.readout.value
+        assert f"left the view ±{VIEW:g}" in demo.readout_text
 
 
 def test_show_step_truncates_the_drawn_path_and_says_so():
@@ -59,7 +59,7 @@ def test_show_step_truncates_the_drawn_path_and_says_so():
     demo.controls["shown"].value = 3
     xs, _ = demo.trace.get_data()
     assert len(xs) == 4
-    assert "showing step 3: x = 5.12" in demo.readout.value
+    assert "showing step 3: x = 5.12" in demo.readout_text
     assert demo.current.get_data()[0][0] == pytest.approx(5.12)
 
 
@@ -88,7 +88,7 @@ def test_every_slider_extreme_is_quiet_and_finite(name):
         for artist in demo.live._artists:
             if hasattr(artist, "get_data"):
                 assert np.all(np.isfinite(np.asarray(artist.get_data(), dtype=float)))
-        assert demo.readout.value
+        assert demo.readout_text
 
 
 def test_every_demo_module_offers_benchmark_cases():
@@ -144,4 +144,9 @@ def test_readout_is_escaped_html_that_wraps_and_keeps_the_plain_text():
     demo.draw = lambda **values: "η < 2 & more"
     demo.update()
     assert demo.readout_text == "η < 2 & more"
-    assert demo.readout.value == "η &lt; 2 &amp; more"
+    assert demo.readout.value == '<span style="white-space: nowrap">η &lt; 2 &amp; more</span>'
+
+
+def test_readout_wraps_between_parts_never_inside_a_number():
+    assert readout_html("a · b = 9.93e-01") == ('<span style="white-space: nowrap">a</span> · '
+                                                '<span style="white-space: nowrap">b = 9.93e-01</span>')

@@ -36,7 +36,7 @@ def test_readout_matches_an_independent_run():
     run = minibatch_gd(x, y, 0.05, batch_size=20, epochs=5, rng=np.random.default_rng(3), params0=mod.START,
                        tol=mod.TOL)
     dist = np.hypot(*(run.final - least_squares(x, y)))
-    text = d.readout.value
+    text = d.readout_text
     assert text == f"mini-batch b = 20 · η = 0.05 · seed 3 · not converged after 5 epochs (250 updates) · " \
                    f"distance to exact solution {dist:.2e}"
     xs, ys = d.path.get_data()
@@ -45,7 +45,7 @@ def test_readout_matches_an_independent_run():
 
 def test_full_batch_converges_and_says_so():
     d = fresh(batch_size=mod.N, lr=0.3, epochs=MAX_EPOCHS)
-    assert "converged in" in d.readout.value and d.readout.value.startswith(f"full batch b = {mod.N} ·")
+    assert "converged in" in d.readout_text and d.readout_text.startswith(f"full batch b = {mod.N} ·")
     assert not d.banner.get_visible()
 
 
@@ -60,9 +60,9 @@ def test_show_epoch_replays_without_recomputing(monkeypatch):
         last = run.epoch_ends[min(k, run.epochs)]
         assert len(xs) == min(last + 1, mod.MAX_DRAWN)
         assert (xs[-1], ys[-1]) == tuple(run.params[last])
-        assert (f"at epoch {k}:" in d.readout.value) == (k < 20)
+        assert (f"at epoch {k}:" in d.readout_text) == (k < 20)
         dist = np.hypot(*(run.params[last] - least_squares(d.x, d.y)))
-        assert d.readout.value.endswith(f"distance to exact solution {dist:.2e}")
+        assert d.readout_text.endswith(f"distance to exact solution {dist:.2e}")
     assert calls == []
 
 
@@ -70,11 +70,11 @@ def test_every_control_changes_the_picture_and_text():
     d = fresh(batch_size=10, lr=0.05, epochs=10)
     for name, value in [("batch_size", 100), ("lr", 0.02), ("epochs", 12), ("seed", 4), ("shuffle", False),
                         ("decay", True)]:
-        before_text, before_png = d.readout.value, d.live.image.value
+        before_text, before_png = d.readout_text, d.live.image.value
         d.controls[name].value = value
-        assert d.readout.value != before_text, name
+        assert d.readout_text != before_text, name
         assert d.live.image.value != before_png, name
-    assert "no shuffle" in d.readout.value and "decaying" in d.readout.value
+    assert "no shuffle" in d.readout_text and "decaying" in d.readout_text
 
 
 def test_shuffle_off_makes_the_seed_irrelevant():
@@ -87,7 +87,7 @@ def test_shuffle_off_makes_the_seed_irrelevant():
 def test_divergence_is_shown():
     d = fresh(batch_size=1)
     d.controls["lr"].value = LR_RANGE[1]
-    assert "diverged in epoch 1" in d.readout.value and "passed 1e+06" in d.readout.value
+    assert "diverged in epoch 1" in d.readout_text and "passed 1e+06" in d.readout_text
     assert d.banner.get_visible()
     d.controls["lr"].value = 0.05
     assert not d.banner.get_visible()
@@ -130,7 +130,7 @@ def test_every_slider_extreme_is_quiet_and_finite(name, lr):
         for artist in d.live._artists:
             if hasattr(artist, "get_data"):
                 assert np.all(np.isfinite(np.asarray(artist.get_data(), dtype=float)))
-        assert d.readout.value
+        assert d.readout_text
 
 
 def test_cache_is_bounded():
@@ -161,10 +161,10 @@ def test_kernel_free_animation_renders(monkeypatch):
     d = fresh()
     frames = d.animation_frames()
     monkeypatch.setattr(d, "animation_frames", lambda: frames[19:23])  # a few frames test the pipeline
-    before = d.readout.value
+    before = d.readout_text
     html = d.animation_html(fps=5)
     assert html.count("data:image/png;base64") >= 4
-    assert d.readout.value == before  # the live demo is restored afterwards
+    assert d.readout_text == before  # the live demo is restored afterwards
 
 
 def test_thinning_keeps_the_approach_whole():

@@ -166,7 +166,8 @@ def test_ravine_demo_axes_stay_fixed_and_frame_matches_full_redraw():
     demo.controls["beta"].value = 0.9
     fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
-    assert demo.play is not None and demo.play.max == MAX_STEPS
+    gd, mom = demo.runs(0.5, 0.9, -9.0, 4.0)
+    assert demo.play is not None and demo.play.max == demo.controls["shown"].max == max(gd.steps, mom.steps)
 
 
 def test_both_demos_are_benchmarked():
@@ -182,7 +183,7 @@ CHECKS = [ex.check_window, ex.check_second_average, ex.check_sum_lr, ex.check_st
 def test_placeholder_is_not_yet_answered_and_junk_is_wrong(check):
     feedback = check(...)
     assert isinstance(feedback, Feedback) and feedback.correct is None
-    assert repr(feedback).startswith("✏️ No answer yet.")
+    assert repr(feedback).startswith("No answer yet.")
     assert check("1.9").correct is False
     assert check(float("nan")).correct is False
 
@@ -226,20 +227,27 @@ def test_animation_frames_are_valid_settings_of_the_controls(cls):
         for name, value in frame.items():
             control = demo.controls[name]
             low, high = slider_extremes(control)
+            if name == demo.play_control:  # its range follows the run of the frame's settings
+                last = demo.play_length(**{k: v for k, v in frame.items() if k != name})
+                high = control.max if last is None else last
             assert low <= value <= high
 
 
 @pytest.mark.parametrize("cls", [EwmaDemo, RavineDemo])
-def test_animation_writes_parameters_into_the_title_and_restores_the_live_figure(cls, monkeypatch):
+def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure(cls, monkeypatch):
     demo = cls()
     full = demo.animation_frames()
     monkeypatch.setattr(demo, "animation_frames", lambda: full[:2] + full[-1:])  # three frames suffice here
-    titles = []
-    draw = demo.draw
-    monkeypatch.setattr(demo, "draw", lambda **v: (draw(**v), titles.append(demo.title.get_text()))[0])
-    before_title, before_text = demo.title.get_text(), demo.readout_text
+    captions = []
+    render = demo.live.render
+    fig = demo.live.fig
+    monkeypatch.setattr(demo.live, "render", lambda push=True: (captions.append(fig.get_suptitle()), render(push))[1])
+    before_png, before_text = demo.live.image.value, demo.readout_text
     html = demo.animation_html()
-    assert html.count("data:image/png;base64") >= 3
-    assert any("β = " in t for t in titles)  # frames carry their parameters (there is no readout)
-    assert demo.title.get_text() == before_title and demo.readout_text == before_text
-    assert not demo._caption
+    assert html.count("data:image/png;base64") == 3
+    # every frame carries its parameters (there is no readout), the live figure again has no caption
+    assert len(captions) == 4 and all("β = " in text for text in captions[:3])
+    assert captions[3] == fig.get_suptitle() == "" and fig.texts == []
+    assert demo.readout_text == before_text
+    after = pixels(demo.live.image.value).astype(int)  # the same picture, up to antialiasing
+    assert np.mean(np.any(np.abs(after - pixels(before_png).astype(int)) > 8, axis=-1)) < 1e-3

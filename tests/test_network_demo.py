@@ -40,7 +40,7 @@ def test_data_sets():
 
 def test_default_readout_reports_the_run(demo):
     run = expected_run()
-    text = demo.readout.value
+    text = demo.readout_text
     assert text.startswith("two moons · full-batch · η = 0.1 · μ = 0.90 · 8 hidden · λ = 1 · epoch 200 of 200")
     assert f"final E = {run.errors[-1]:.3g}, accuracy {100 * run.accuracy[-1]:.0f} %" in text
     assert run.accuracy[-1] == 1.0 and "stalled" not in text
@@ -56,7 +56,7 @@ def test_epoch_slider_replays_the_stored_run_without_retraining(monkeypatch):
     monkeypatch.setattr(demo_module, "train", fail)
     for t in (0, 37, 120):
         demo.controls["epoch"].value = t
-        assert f"epoch {t} of 200: E = {run.errors[t]:.3g}" in demo.readout.value
+        assert f"epoch {t} of 200: E = {run.errors[t]:.3g}" in demo.readout_text
         assert demo.epoch_label.get_text() == f"epoch {t}"
         xs, ys = demo.marker.get_data()
         assert xs[0] == t and ys[0] == pytest.approx(run.errors[t])
@@ -79,8 +79,8 @@ def test_changing_a_training_setting_retrains_and_caches():
     demo = NetworkDemo()
     demo.controls["momentum"].value = 0.0
     run = expected_run(momentum=0.0)
-    assert "μ = 0.00" in demo.readout.value
-    assert f"final E = {run.errors[-1]:.3g}" in demo.readout.value
+    assert "μ = 0.00" in demo.readout_text
+    assert f"final E = {run.errors[-1]:.3g}" in demo.readout_text
     first = demo.run("two moons", "full-batch", 0.1, 0.0, 8, 1.0, 200)[1]
     demo.controls["momentum"].value = 0.9
     demo.controls["momentum"].value = 0.0
@@ -90,8 +90,8 @@ def test_changing_a_training_setting_retrains_and_caches():
 def test_per_sample_mode_and_xor():
     demo = NetworkDemo(dataset="XOR", mode="per-sample", lr=1.0, momentum=0.9, hidden=4, epochs=300)
     run = expected_run("XOR", "sample", 1.0, 0.9, 4, 1.0, 300)
-    assert demo.readout.value.startswith("XOR · per-sample · η = 1 ")
-    assert f"final E = {run.errors[-1]:.3g}, accuracy 100 %" in demo.readout.value
+    assert demo.readout_text.startswith("XOR · per-sample · η = 1 ")
+    assert f"final E = {run.errors[-1]:.3g}, accuracy 100 %" in demo.readout_text
     assert len(demo.class0.get_offsets()) == 2 and len(demo.class1.get_offsets()) == 2
     assert demo.ax_map.get_xlim() == (-0.5, 1.5)
 
@@ -99,13 +99,16 @@ def test_per_sample_mode_and_xor():
 def test_changing_epochs_resizes_the_epoch_slider_and_the_axis():
     demo = NetworkDemo()
     demo.controls["epoch"].value = 50
-    demo.controls["epochs"].value = 80
-    assert demo.controls["epoch"].max == 80 and demo.controls["epoch"].value == 80
+    demo.controls["epochs"].value = 80  # a shown epoch inside the new run stays where it is
+    assert demo.controls["epoch"].max == 80 and demo.controls["epoch"].value == 50
     assert demo.play.max == 80
-    assert "epoch 80 of 80" in demo.readout.value
+    assert "epoch 50 of 80" in demo.readout_text
     assert demo.ax_err.get_xlim() == pytest.approx((-1.6, 81.6))
-    demo.controls["epochs"].value = 300
-    assert demo.controls["epoch"].max == 300 and "epoch 300 of 300" in demo.readout.value
+    demo.controls["epoch"].value = 80
+    demo.controls["epochs"].value = 300  # the last epoch shown: it follows the end of the new run
+    assert demo.controls["epoch"].max == 300 and "epoch 300 of 300" in demo.readout_text
+    demo.controls["epochs"].value = 20  # past the end of a shorter run: its last epoch
+    assert demo.controls["epoch"].value == 20 and "epoch 20 of 20" in demo.readout_text
 
 
 def test_switching_data_moves_the_view_and_keeps_it_while_sliding():
@@ -131,8 +134,8 @@ def test_blitted_frame_equals_a_full_redraw():
 
 def test_a_stalled_run_says_so():
     demo = NetworkDemo(dataset="XOR", mode="per-sample", lr=1.0, momentum=0.9, hidden=4, lam=10.0, epochs=300)
-    assert "stalled: the error no longer moves" in demo.readout.value
-    assert "accuracy 50 %" in demo.readout.value
+    assert "stalled: the error no longer moves" in demo.readout_text
+    assert "accuracy 50 %" in demo.readout_text
 
 
 def extremes(control):
@@ -152,7 +155,7 @@ def test_every_control_extreme_is_quiet_and_finite(name):
         for artist in (demo.curve, demo.marker):
             assert np.all(np.isfinite(np.asarray(artist.get_data(), dtype=float)))
         assert np.all(np.isfinite(demo.image.get_array()))
-        assert demo.readout.value and "nan" not in demo.readout.value
+        assert demo.readout_text and "nan" not in demo.readout_text
 
 
 def test_all_extremes_together_are_quiet():
@@ -160,11 +163,11 @@ def test_all_extremes_together_are_quiet():
     for name in ("lr", "momentum", "lam", "hidden"):
         control = demo.controls[name]
         control.value = extremes(control)[-1]
-    assert "accuracy" in demo.readout.value
+    assert "accuracy" in demo.readout_text
     demo.controls["mode"].value = "full-batch"
     demo.controls["lam"].value = extremes(demo.controls["lam"])[0]
     demo.controls["lr"].value = extremes(demo.controls["lr"])[0]
-    assert "stalled" in demo.readout.value
+    assert "stalled" in demo.readout_text
 
 
 def test_benchmark_entry():

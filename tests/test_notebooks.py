@@ -83,7 +83,7 @@ def test_exercises_share_one_style(path):
     assert 2 <= len(checks) <= 4
     for cell in checks:
         (out,) = cell["outputs"]
-        assert "".join(out["data"]["text/plain"]).startswith("✏️ No answer yet.")
+        assert "".join(out["data"]["text/plain"]).startswith("No answer yet.")
     folded = sum("".join(c["source"]).count("<details><summary>Solution</summary>")
                  for c in nb["cells"] if c["cell_type"] == "markdown")
     assert folded == len(checks)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import plotting
 from ..data import linear_regression
-from ..live import Demo, log_slider, slider
+from ..live import Demo, control_layout, log_slider, slider
 from ..minibatch import excess_loss, least_squares, minibatch_gd
 
 N = 1000
@@ -94,7 +94,7 @@ class MinibatchDemo(Demo):
         controls = {
             "batch_size": widgets.SelectionSlider(
                 options=options, value=batch_size, description="batch size b", continuous_update=True,
-                style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+                style={"description_width": "initial"}, layout=control_layout(),
             ),
             "lr": log_slider("learning rate η", lr, *LR_RANGE),
             "epochs": slider("epochs", epochs, 1, MAX_EPOCHS, 1),
@@ -121,9 +121,9 @@ class MinibatchDemo(Demo):
 
     # -- drawing --------------------------------------------------------------------------------
     def build(self):
-        fig, (left, right) = plotting.new_figure(2, width=10.0, height=4.2)
+        fig, (left, right) = plotting.new_figure(2, height=4.2, lecture_height=4.0)
         plot_contours(left, self.x, self.y, start=self.params0)
-        left.legend(loc="lower left", fontsize=9)
+        left.legend(loc="lower left")
         blue, red = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["vermillion"]
         (self.path,) = left.plot([], [], "-", color=blue, lw=0.8)
         (self.current,) = left.plot([], [], "o", color=red, ms=9, zorder=6)
@@ -131,14 +131,14 @@ class MinibatchDemo(Demo):
         (self.target,) = left.plot(*self.optimum, "*", color="black", mec="white", ms=15)
         left.set_title("(w, b) after every update")
         right.set_yscale("log")
-        right.set_xlim(0, MAX_EPOCHS)
+        right.set_xlim(-1, MAX_EPOCHS + 1)  # markers at either end stay inside
         right.set_ylim(*LOSS_VIEW)
         right.set_xlabel("epoch")
         right.set_ylabel("L − L*")
         (self.reference,) = right.plot([], [], "-", color=plotting.CURVE, lw=1.5, label="full batch, same η")
         (self.curve,) = right.plot([], [], "-", color=blue, lw=1.0, label="this run")
         (self.curve_current,) = right.plot([], [], "o", color=red, ms=8)
-        right.legend(loc="upper right", fontsize=9)
+        right.legend(loc="lower left")  # the curves start high and fall to the right
         right.set_title("excess loss of the whole data set")
         self.banner = left.text(0.5, 0.9, "diverged", transform=left.transAxes, ha="center", va="center", fontsize=18,
                                 color=red, fontweight="bold", bbox={"facecolor": "white", "edgecolor": red})
@@ -149,6 +149,10 @@ class MinibatchDemo(Demo):
 
     def _excess(self, losses):
         return np.clip(losses - self.loss_star, LOSS_VIEW[0] * 1e-2, LOSS_VIEW[1] * 1e2)
+
+    def play_length(self, batch_size, lr, epochs, seed, shuffle, decay):
+        run = self.run(batch_size, lr, epochs, seed, shuffle, decay)
+        return run.epochs + (run.status == "diverged")  # a diverged run's last, partial epoch is shown too
 
     def draw(self, batch_size, lr, epochs, seed, shuffle, decay, shown):
         run = self.run(batch_size, lr, epochs, seed, shuffle, decay)

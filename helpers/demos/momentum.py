@@ -16,20 +16,7 @@ SERIES_LENGTH = 150
 SERIES_SEED = 5
 ZOOM = 30  # points shown in the start-up panel
 # The live titles are static: redrawing a line of text costs about as much as the rest of a frame, and
-# the parameters are in the readout. Only the kernel-free animation (no readout) writes them in.
-EWMA_TITLE = "moving average V_t"
-
-
-def _with_caption(demo, static_title, make):
-    """Run ``make()`` with the parameters written into the title, then restore the live figure."""
-    demo._caption = True
-    try:
-        return make()
-    finally:
-        demo._caption = False
-        demo.title.set_text(static_title)
-        demo.live.invalidate()
-        demo.update()
+# the parameters are in the readout. Only the kernel-free animation (no readout) has them in a caption.
 
 
 class EwmaDemo(Demo):
@@ -43,7 +30,6 @@ class EwmaDemo(Demo):
     name = "ewma"
 
     def __init__(self, beta=0.9, noise=1.0, seed=SERIES_SEED):
-        self._caption = False
         self.t, self.signal, self.series = noisy_series(SERIES_LENGTH, noise=noise, rng=np.random.default_rng(seed))
         self._cache = {}
         controls = {
@@ -53,26 +39,28 @@ class EwmaDemo(Demo):
         super().__init__(controls, play="shown")
 
     def build(self):
-        fig, (left, right) = plotting.new_figure(2, width=10.0, height=3.3, gridspec_kw={"width_ratios": [2.2, 1]})
+        fig, (left, right) = plotting.new_figure(2, height=3.4, lecture_height=3.9,
+                                                 gridspec_kw={"width_ratios": [2.2, 1]})
         t = self.t + 1  # the series is X_1 … X_n
         low, high = min(0.0, float(self.series.min())) - 0.5, float(self.series.max()) + 0.5  # V_0 = 0 in view
+        top = high + 0.4 * (high - low)  # headroom above the data for the legend's two rows
         for ax, stop in ((left, SERIES_LENGTH), (right, ZOOM)):
-            ax.plot(t[:stop], self.series[:stop], "o", color="#AAAAAA", ms=2.5, label="data X_t")
+            ax.plot(t[:stop], self.series[:stop], "o", color="#AAAAAA", ms=2.5, label="data $X_t$")
             ax.plot(t[:stop], self.signal[:stop], color="black", lw=1, label="clean signal")
-            ax.set_xlabel("t")
+            ax.set_xlabel("$t$")
         left.set_xlim(0, SERIES_LENGTH + 1)
-        left.set_ylim(low, high)
+        left.set_ylim(low, top)
         right.set_xlim(0, ZOOM + 0.5)
-        right.set_ylim(-0.5, high)
+        right.set_ylim(-0.5, top)
         left.set_ylabel("value")
-        right.set_title(f"start, t ≤ {ZOOM}")
+        right.set_title(f"start, $t \\leq {ZOOM}$")
         blue, orange = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"]
-        (self.raw,) = left.plot([], [], color=blue, label="V_t (raw)")
-        (self.corrected,) = left.plot([], [], "--", color=orange, label="V_t / (1 − β^t)")
-        (self.raw_zoom,) = right.plot([], [], "-o", color=blue, ms=3)
-        (self.corrected_zoom,) = right.plot([], [], "--o", color=orange, ms=3)
-        left.legend(loc="upper right", ncol=2, fontsize=10)
-        self.title = left.set_title(EWMA_TITLE)
+        (self.raw,) = left.plot([], [], color=blue, lw=2, label="$V_t$ (raw)")
+        (self.corrected,) = left.plot([], [], "--", color=orange, lw=2, label="$V_t/(1-\\beta^t)$")
+        (self.raw_zoom,) = right.plot([], [], "-o", color=blue, lw=2, ms=3)
+        (self.corrected_zoom,) = right.plot([], [], "--o", color=orange, lw=2, ms=3)
+        left.legend(loc="upper center", ncol=2)
+        left.set_title("moving average $V_t$")
         return fig
 
     def animated_artists(self):
@@ -87,9 +75,10 @@ class EwmaDemo(Demo):
             self._cache[key] = (ewma(self.series, beta), ewma(self.series, beta, bias_correction=True))
         return self._cache[key]
 
+    def animation_caption(self, beta, shown):
+        return f"β = {beta:.2f}: an average over about {effective_window(beta):.3g} points"
+
     def draw(self, beta, shown):
-        if self._caption:
-            self.title.set_text(f"moving average, β = {beta:.2f} (window ≈ {effective_window(beta):.3g} points)")
         raw, corrected = self.averages(beta)
         t = self.t[:shown] + 1
         self.raw.set_data(t, raw[:shown])
@@ -102,9 +91,6 @@ class EwmaDemo(Demo):
     def animation_frames(self):
         """β = 0.5, 0.9 and 0.98 one after the other, the average built up 15 values per frame."""
         return [{"beta": beta, "shown": t} for beta in (0.5, 0.9, 0.98) for t in range(15, SERIES_LENGTH + 1, 15)]
-
-    def animation_html(self, fps=5):
-        return _with_caption(self, EWMA_TITLE, lambda: super(EwmaDemo, self).animation_html(fps))
 
 
 def ewma_readout(beta, raw, corrected, signal, shown):
@@ -141,7 +127,6 @@ class RavineDemo(Demo):
     name = "ravine"
 
     def __init__(self, lr=0.2, beta=0.5, x1=-9.0, x2=4.0, shown=MAX_STEPS):
-        self._caption = False
         self.objective = Quadratic2D(RAVINE)
         self._cache = {}
         controls = {
@@ -154,7 +139,8 @@ class RavineDemo(Demo):
         super().__init__(controls, play="shown")
 
     def build(self):
-        fig, (left, right) = plotting.new_figure(2, width=10.0, height=3.8, gridspec_kw={"width_ratios": [1.6, 1]})
+        fig, (left, right) = plotting.new_figure(2, height=3.8, lecture_height=3.9,
+                                                 gridspec_kw={"width_ratios": [1.6, 1]})
         (x_lo, x_hi), (y_lo, y_hi) = self.objective.xlim, self.objective.ylim
         gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, 161), np.linspace(y_lo, y_hi, 81))
         levels = np.geomspace(0.1, 300.0, 9)
@@ -163,14 +149,14 @@ class RavineDemo(Demo):
         left.plot([0], [0], "*", color="black", ms=12)
         left.set_xlim(x_lo, x_hi)
         left.set_ylim(y_lo, y_hi)
-        left.set_xlabel("x₁ (flat: curvature 1)")
-        left.set_ylabel("x₂ (steep: 25)")
+        left.set_xlabel("$x_1$ (flat: curvature 1)")
+        left.set_ylabel("$x_2$ (steep: 25)")
         right.set_yscale("log")
         right.set_xlim(-2, MAX_STEPS + 2)
         right.set_ylim(LOSS_FLOOR, 1e4)
-        right.set_xlabel("step k")
-        right.set_ylabel("f(x_k), log scale")
-        right.set_title("loss f(x_k)")
+        right.set_xlabel("step $k$")
+        right.set_ylabel("$f(x_k)$, log scale")
+        right.set_title("loss $f(x_k)$")
         gd, mom = plotting.OKABE_ITO["vermillion"], plotting.OKABE_ITO["blue"]
         (self.gd_path,) = left.plot([], [], "-o", color=gd, lw=1, ms=3, label="gradient descent")
         (self.mom_path,) = left.plot([], [], "-o", color=mom, lw=1, ms=3, label="momentum")
@@ -178,9 +164,8 @@ class RavineDemo(Demo):
         (self.mom_now,) = left.plot([], [], "o", color=mom, ms=9, mec="white")
         (self.gd_loss,) = right.plot([], [], color=gd)
         (self.mom_loss,) = right.plot([], [], color=mom)
-        left.legend(loc="lower right", fontsize=10)
-        self.static_title = "same start, same η"
-        self.title = left.set_title(self.static_title)
+        # Above the axes, in place of a title: trajectories may sweep the whole view.
+        left.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, borderaxespad=0.2)
         return fig
 
     def animated_artists(self):
@@ -200,9 +185,13 @@ class RavineDemo(Demo):
 
         return run(0.0), run(beta)
 
+    def play_length(self, lr, beta, x1, x2):
+        return max(run.steps for run in self.runs(lr, beta, x1, x2))
+
+    def animation_caption(self, lr, beta, x1, x2, shown):
+        return f"same start ({x1:g}, {x2:g}), same η = {lr:.3g}; momentum β = {beta:.2f}; step {shown}"
+
     def draw(self, lr, beta, x1, x2, shown):
-        if self._caption:
-            self.title.set_text(f"η = {lr:.3g}, β = {beta:.2f}, start ({x1:g}, {x2:g}), step {shown}")
         gd, mom = self.runs(lr, beta, x1, x2)
         for run, path, now, loss in ((gd, self.gd_path, self.gd_now, self.gd_loss),
                                      (mom, self.mom_path, self.mom_now, self.mom_loss)):
@@ -219,9 +208,6 @@ class RavineDemo(Demo):
         fast = [{"lr": 0.2, "beta": 0.5, "x1": -9.0, "x2": 4.0, "shown": k} for k in range(0, 41, 4)]
         slow = [{"lr": 0.07, "beta": 0.75, "x1": -9.0, "x2": 4.0, "shown": k} for k in range(0, 221, 20)]
         return fast + slow
-
-    def animation_html(self, fps=5):
-        return _with_caption(self, self.static_title, lambda: super(RavineDemo, self).animation_html(fps))
 
 
 def _phrase(run):

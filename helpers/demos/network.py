@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, data, plotting
 from ..live import Demo, log_slider, slider
@@ -106,7 +107,6 @@ class NetworkDemo(Demo):
     """
 
     name = "network"
-    play_interval_ms = 80  # 200 epochs in about 16 s
 
     def __init__(self, dataset="two moons", mode="full-batch", lr=0.1, momentum=0.9, hidden=8, lam=1.0,
                  epochs=200, epoch=None):
@@ -130,7 +130,7 @@ class NetworkDemo(Demo):
     # -- figure ---------------------------------------------------------------------------------
     def build(self):
         self._view = None
-        fig, (left, right) = plotting.new_figure(2, width=10.0, height=4.2)
+        fig, (left, right) = plotting.new_figure(2, height=4.2, lecture_height=3.8)
         self.ax_map, self.ax_err = left, right
         blank = np.full((GRID, GRID), 0.5)
         # Ready-made RGBA pixels (coloured on the coarse grid), stretched over the axes; see GridImage.
@@ -150,7 +150,6 @@ class NetworkDemo(Demo):
         right.set_title("error per epoch")
         (self.curve,) = right.plot([], [], color=plotting.OKABE_ITO["blue"], lw=2)
         (self.marker,) = right.plot([], [], "o", color=plotting.OKABE_ITO["vermillion"], ms=9)
-        self.view_changed = True
         return fig
 
     def animation_frames(self):
@@ -174,12 +173,13 @@ class NetworkDemo(Demo):
         x0, x1, y0, y1 = DATASETS[dataset]["view"]
         self.ax_map.set_xlim(x0, x1)
         self.ax_map.set_ylim(y0, y1)
+        for axis in (self.ax_map.xaxis, self.ax_map.yaxis):  # few enough ticks for any view and font size
+            axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10], prune="lower"))
         self.ax_err.set_xlim(-0.02 * epochs, 1.02 * epochs)
         self.ax_err.set_ylim(ERROR_FLOOR, 0.75 * len(y))  # E ≤ n/2: every output wrong by the whole range
         self.class0.set_offsets(X[y < 0.5])
         self.class1.set_offsets(X[y >= 0.5])
         self._view = (dataset, epochs)
-        self.view_changed = True
 
     # -- computation ----------------------------------------------------------------------------
     def run(self, dataset, mode, lr, momentum, hidden, lam, epochs):
@@ -226,28 +226,11 @@ class NetworkDemo(Demo):
         self.epoch_label.set_text(f"epoch {t}")
         return readout(history, dataset, mode, hidden, t)
 
-    def update(self):
-        text = self.draw(**self.values)
-        if self.view_changed:  # a new data set or epoch range moves the axes: redraw the background
-            self.live.invalidate()
-            self.view_changed = False
-        self.live.render()
-        self.readout.value = text
-        return text
+    def play_length(self, epochs, **_):
+        return epochs
 
-    def _on_change(self, change):
-        if change["owner"] is self.controls["epochs"]:
-            # The epoch slider spans the trained epochs and jumps to the end of the new run; one redraw.
-            shown = self.controls["epoch"]
-            shown.unobserve(self._on_change, names="value")
-            try:
-                shown.max = change["new"]
-                shown.value = change["new"]
-            finally:
-                shown.observe(self._on_change, names="value")
-            if self.play is not None:
-                self.play.max = change["new"]
-        self.update()
+    def view_changed(self, dataset, epochs, **_):
+        return self._view != (dataset, epochs)  # a new data set or epoch range moves the axes
 
 
 def readout(history, dataset, mode, hidden, epoch):

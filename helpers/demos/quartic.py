@@ -32,15 +32,8 @@ VIEW_X = (-2.6, 2.6)
 VIEW_Y = (-14.5, 21.0)
 DRAW_CLIP = 10.0  # escaping iterates are drawn at |x| = 10, far outside the view, to keep the pixels sane
 
-#: Colour of every outcome: by critical point for converged runs, then by kind.
-COLORS = {
-    "local minimum": plotting.OKABE_ITO["sky"],
-    "local maximum": plotting.OKABE_ITO["purple"],
-    "global minimum": plotting.OKABE_ITO["blue"],
-    "cycle": plotting.OKABE_ITO["orange"],
-    "bounded": plotting.OKABE_ITO["yellow"],
-    "diverged": plotting.OKABE_ITO["vermillion"],
-}
+#: Colour of every outcome: by critical point for converged runs, then by kind (the collection's palette).
+COLORS = plotting.OUTCOME_COLORS
 RECENT = 8  # the last steps drawn boldly: a cycle stands out from the faint earlier path
 CURRENT = plotting.OKABE_ITO["green"]  # "where you are", on both panels
 
@@ -92,13 +85,13 @@ def draw_outcome_map(ax, omap, *, legend=True, limits=True):
             y = np.log10(2.0 / float(quartic.hess(p.x)))
             ax.axhline(y, color="black", ls="--", lw=1)
             ax.annotate(f"2/f''({p.x:.2f})".replace("-", "−"), (omap.x0[0], y), xytext=(4, 3),
-                        textcoords="offset points", fontsize=9, color="black")
+                        textcoords="offset points", color="black")
     if legend:
         labels = legend_labels(omap)
         handles = [Patch(color=colors[c], label=labels[c]) for c in omap.present()]
         if limits:
             handles.append(Line2D([], [], color="black", ls="--", lw=1, label="η = 2/f''(x*)"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=10)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, borderaxespad=0)
     return image
 
 
@@ -141,22 +134,27 @@ class QuarticDemo(Demo):
         super().__init__(controls, play="shown")
 
     def build(self):
-        fig, (left, right) = plotting.new_figure(2, width=12.0, height=4.6)
+        fig, (left, right) = plotting.new_figure(2, height=4.4, lecture_height=4.2,
+                                                 gridspec_kw={"width_ratios": [1.1, 1]})
         plotting.plot_objective(left, self.objective, VIEW_X)
         left.set_ylim(*VIEW_Y)
         for p, name in zip(*critical_names(self.objective), strict=True):
             face = COLORS[name] if p.kind == "minimum" else "white"
             left.plot([p.x], [p.value], "D", color=face, mec="black", ms=8, zorder=3)
-            left.annotate(name.replace("imum", "."), (p.x, p.value), xytext=(0, -16 if p.kind == "minimum" else 10),
-                          textcoords="offset points", ha="center", fontsize=10)
+            # minima labelled below and inwards (the global one sits near the right edge), the hump above
+            inward = {"local minimum": ((6, -8), "left"), "global minimum": ((-6, -8), "right")}
+            offset, ha = inward.get(name, ((0, 8), "center"))
+            left.annotate(name.replace("imum", "."), (p.x, p.value), xytext=offset, textcoords="offset points",
+                          ha=ha, va="top" if p.kind == "minimum" else "bottom")
         draw_outcome_map(right, self.omap)
         right.set_title(f"outcome after {MAP_STEPS} steps")
-        # the whole path as a faint line (markers on hundreds of points would cost milliseconds per frame)
-        (self.path,) = left.plot([], [], "-", color="black", lw=0.6, alpha=0.35)
-        (self.recent,) = left.plot([], [], "-o", color="black", lw=1.2, ms=4)
+        # the whole path as a plain line (markers on hundreds of points would cost milliseconds per frame),
+        # in colours that stand out from the grey curve
+        (self.path,) = left.plot([], [], "-", color=plotting.OKABE_ITO["orange"], lw=1.2)
+        (self.recent,) = left.plot([], [], "-o", color=plotting.OKABE_ITO["vermillion"], lw=1.5, ms=5)
         (self.current,) = left.plot([], [], "o", color=CURRENT, mec="black", ms=12)
         (self.marker,) = right.plot([], [], "o", color=CURRENT, mec="black", mew=1.5, ms=12)
-        left.set_title(f"f(x) = x⁴ − 5x² − 3x with the iterates (last {RECENT} steps bold)")
+        left.set_title(f"iterates, last {RECENT} steps bold")
         return fig
 
     def animated_artists(self):
@@ -165,6 +163,9 @@ class QuarticDemo(Demo):
     def animation_frames(self):
         """The two basins: starts just left and just right of the hump, η = 0.02, 60 steps each."""
         return [{"x0": x0, "lr": 0.02, "steps": MAX_STEPS, "shown": k} for x0 in (-0.4, -0.2) for k in range(0, 61, 3)]
+
+    def play_length(self, x0, lr, steps):
+        return run(float(x0), float(lr), int(steps))[0].steps
 
     def draw(self, x0, lr, steps, shown):
         result, outcome = run(float(x0), float(lr), int(steps))

@@ -34,25 +34,28 @@ class SquareDemo(Demo):
         super().__init__(controls, play="shown")
 
     def build(self):
-        fig, (left, right) = plotting.new_figure(2, width=10.0, height=4.0)
+        fig, (left, right) = plotting.new_figure(2, height=4.0, lecture_height=4.0)
         plotting.plot_objective(left, self.objective, (-VIEW, VIEW))
         left.set_ylim(-5, VIEW * VIEW)
         right.set_xlim(-0.5, MAX_STEPS + 0.5)
         right.set_ylim(-VIEW, VIEW)
         right.axhline(0.0, color=plotting.CURVE, lw=1)
-        right.set_xlabel("step k")
-        right.set_ylabel("x_k")
+        right.set_xlabel("step $k$")
+        right.set_ylabel("$x_k$")
         blue, orange = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["vermillion"]
         (self.path,) = left.plot([], [], "-o", color=blue, lw=1, ms=5)
         (self.current,) = left.plot([], [], "o", color=orange, ms=11)
         (self.trace,) = right.plot([], [], "-o", color=blue, ms=4)
         (self.trace_current,) = right.plot([], [], "o", color=orange, ms=9)
         self.left_title = left.set_title(" ")
-        self.right_title = right.set_title("iterates x_k")
+        self.right_title = right.set_title("iterates $x_k$")
         return fig
 
     def animated_artists(self):
         return [self.path, self.current, self.trace, self.trace_current, self.left_title]
+
+    def play_length(self, lr, x0, steps):
+        return self.run(lr, x0, steps).steps
 
     def run(self, lr, x0, steps):
         return gradient_descent(self.objective, x0, lr, max_steps=steps, tol=self.tol, bound=VIEW)

@@ -20,7 +20,8 @@ class Feedback:
     message: str
 
     def __repr__(self):
-        mark = {True: "✅ Right.", False: "❌ Not yet.", None: "✏️ No answer yet."}[self.correct]
+        # Words, not emoji: they carry the meaning where no emoji font is installed, and screen readers say them.
+        mark = {True: "Right.", False: "Not yet.", None: "No answer yet."}[self.correct]
         return f"{mark} {self.message}"
 
 
