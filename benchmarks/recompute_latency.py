@@ -6,6 +6,10 @@ each value in turn (every value a new computation) and prints
 
     recompute demo=<name> control=<control> median_ms=<x> max_ms=<y>
 
+and, for the quartic's outcome map (notebook 02 and its demo), the time of the whole grid of runs:
+
+    recompute outcome_map runs=<n> steps=<m> median_ms=<x>
+
 Run: ``python benchmarks/recompute_latency.py``. Printed, never asserted.
 """
 
@@ -13,13 +17,34 @@ from __future__ import annotations
 
 import statistics
 import sys
+import time
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
+
+from helpers import Quartic  # noqa: E402
 from helpers.demos import benchmark_cases  # noqa: E402
+from helpers.demos.quartic import LR_RANGE, MAP_SHAPE, MAP_STEPS, X0_RANGE  # noqa: E402
 from helpers.live import time_updates  # noqa: E402
+from helpers.optimizers import outcome_map  # noqa: E402
+
+MAP_REPEATS = 5
+
+
+def time_outcome_map():
+    """Median time of the 400 × 300 outcome map (300 steps per run) that notebook 02 and its demo draw."""
+    n_lr, n_x0 = MAP_SHAPE
+    x0, lr = np.linspace(*X0_RANGE, n_x0), np.geomspace(*LR_RANGE, n_lr)
+    times = []
+    for _ in range(MAP_REPEATS):
+        start = time.perf_counter()
+        outcome_map(Quartic(), x0, lr, max_steps=MAP_STEPS)
+        times.append(1000.0 * (time.perf_counter() - start))
+    print(f"recompute outcome_map runs={n_lr * n_x0} steps={MAP_STEPS} median_ms={statistics.median(times):.0f}",
+          flush=True)
 
 
 def main():
@@ -28,6 +53,7 @@ def main():
         times = time_updates(demo, control, values)
         print(f"recompute demo={name.replace(' ', '_')} control={control} median_ms={statistics.median(times):.1f} "
               f"max_ms={max(times):.1f}", flush=True)
+    time_outcome_map()
     return 0
 
 

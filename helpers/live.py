@@ -90,6 +90,12 @@ class LiveFigure:
         """Draw the changing artists over the cached background and (with ``push``) send the PNG to the
         widget; returns the PNG, or None without ``push``."""
         if self._background is None:
+            # Constrained layout refines the axes' current positions: start it from the grid each time,
+            # so a view that changes and changes back is laid out (and drawn) exactly as before. (The
+            # public set_position would take the axes out of the layout.)
+            for ax in self.fig.axes:
+                if ax.get_subplotspec() is not None:
+                    ax._set_position(ax.get_subplotspec().get_position(self.fig))
             self.canvas.draw()
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         self.canvas.restore_region(self._background)
@@ -200,8 +206,8 @@ class Demo:
     name = "demo"
     #: Longest time Play takes from the first to the last step of a run, and its slowest and fastest
     #: frame interval (faster than the kernel can draw, the browser simply skips frames).
-    PLAY_SECONDS = 8.0
-    PLAY_INTERVAL_MS = (30, 250)
+    PLAY_SECONDS = 5.0
+    PLAY_INTERVAL_MS = (15, 250)
 
     def __init__(self, controls, play=None):
         self.controls = dict(controls)

@@ -58,8 +58,9 @@ class LabServer:
     Use as a context manager; leaving it shuts every kernel down and stops the server.
     """
 
-    def __init__(self, notebooks, workdir, python=sys.executable):
+    def __init__(self, notebooks, workdir, python=sys.executable, env=None):
         self.notebooks = Path(notebooks)
+        self.extra_env = dict(env or {})
         self.workdir = Path(workdir)
         self.python = python
         self.root = self.workdir / "root"
@@ -85,7 +86,7 @@ class LabServer:
             path.write_text(json.dumps(values), encoding="utf-8")
         env = dict(os.environ)
         # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
-        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND"):
+        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE"):
             env.pop(name, None)
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
@@ -95,6 +96,7 @@ class LabServer:
         ]:
             env[name] = str(self.workdir / sub)
         env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+        env.update(self.extra_env)  # e.g. GD_LECTURE_MODE=1: the kernels inherit it
         for attempt in range(attempts):
             self.port = free_port()
             cmd = [
@@ -432,5 +434,30 @@ DIAGNOSE_JS = """
   const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map((d) => d.innerText.trim());
   const log = document.querySelector('.jp-LogConsoleStatusItem [title]');
   return {dialogs, log: log ? log.getAttribute('title') : ''};
+}
+"""
+
+# -- lecture mode ----------------------------------------------------------------------------------------
+# How a demo sits in the window: its height against the visible height of the notebook (the demo has been
+# scrolled to the top of it), and the font sizes of its slider labels, slider readouts and readout line.
+DEMO_GEOMETRY_JS = """
+(demo) => {
+  const panel = demo.closest('.jp-WindowedPanel-outer') || demo.closest('.jp-NotebookPanel');
+  const px = (el) => (el ? parseFloat(getComputedStyle(el).fontSize) : NaN);
+  const sizes = (selector) => Array.from(demo.querySelectorAll(selector)).map(px);
+  const box = demo.getBoundingClientRect(), view = panel.getBoundingClientRect();
+  return {
+    height: box.height, top: box.top - view.top, bottom: box.bottom - view.top, window: view.height,
+    width: box.width, windowWidth: view.width,
+    labels: sizes('.widget-label'), readouts: sizes('.widget-readout'), readout: px(demo.querySelector('.gd-readout')),
+  };
+}
+"""
+
+# The Play widget's state as the page shows it: whether its button is showing "pause" (playing).
+PLAYING_JS = """
+(demo) => {
+  const icon = demo.querySelector('.widget-play button i');
+  return Boolean(icon && icon.classList.contains('fa-pause'));
 }
 """

@@ -26,6 +26,7 @@ Run only this layer with ``bash tools/test.sh -m browser`` (one notebook: add ``
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -39,6 +40,7 @@ import pytest
 from browser_support import (
     CELL_PROMPTS_JS,
     CHROMIUM_ARGS,
+    DEMO_GEOMETRY_JS,
     DEMOS_READY_JS,
     DIAGNOSE_JS,
     FIGURE_DIFFERENCE_JS,
@@ -48,6 +50,7 @@ from browser_support import (
     KERNEL_TRACKER_JS,
     LOG_JS,
     OUTPUT_PROBLEMS_JS,
+    PLAYING_JS,
     QUIET_JS,
     RUN_DONE_JS,
     SLIDERS_JS,
@@ -69,9 +72,16 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LECTURE_SHOTS = ROOT / "artifacts" / "lecture"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 VIEWPORT = {"width": 1366, "height": 1000}
+#: A classroom projector; in lecture mode every demo, controls and readout included, must fit the
+#: notebook's visible height at this size (with the file browser closed).
+PROJECTOR = {"width": 1280, "height": 720}
+LECTURE_LABEL_PX = 18  # slider labels and readouts in lecture mode
+LECTURE_READOUT_PX = 20
+PLAY_TIMEOUT_S = 40
 BURST_STEPS = 20
 DRAG_SECONDS = 2.0
 DRAG_MOVES = 120  # mouse positions sent during the drag (60 per second)
@@ -115,6 +125,20 @@ def chromium():
             browser.close()
 
 
+def notebook_digests():
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((ROOT / "notebooks").iterdir())}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def notebooks_unchanged():
+    """The stored notebooks are the regression baseline: nothing the browser does may write into them."""
+    before = notebook_digests()
+    yield
+    after = notebook_digests()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"the browser test changed files in notebooks/: {changed}"
+
+
 @pytest.fixture(scope="module")
 def lab(chromium, tmp_path_factory):
     """JupyterLab serving a temporary copy of notebooks/, stopped (kernels and all) after this module."""
@@ -122,6 +146,14 @@ def lab(chromium, tmp_path_factory):
         kernel_python = server.kernel_python()
         if kernel_python != sys.executable:
             pytest.fail(f"the python3 kernel would run {kernel_python}, not this environment's {sys.executable}")
+        yield server
+
+
+@pytest.fixture(scope="module")
+def lecture_lab(chromium, tmp_path_factory):
+    """A second JupyterLab whose kernels start in lecture mode (``GD_LECTURE_MODE=1``)."""
+    with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab-lecture"),
+                   env={"GD_LECTURE_MODE": "1"}) as server:
         yield server
 
 
@@ -162,6 +194,105 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
                 print(f"\n{line}", end="", flush=True)
             if lines:
                 print(flush=True)
+
+
+NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if WIDGET_MIME in nb.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
+def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, capsys):
+    """At 1280×720 with the file browser closed, in lecture mode: every demo fits the window without
+    scrolling, with projector-size labels; Play plays the run to its last step, stops there, and
+    from the end starts again at step 0. A screenshot per demo goes to ``artifacts/lecture/``."""
+    context = chromium.new_context(viewport=PROJECTOR)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    page = context.new_page()
+    console_errors, lines = [], []
+    page.on("console", lambda message: _console_error(message, console_errors))
+    page.on("pageerror", lambda error: console_errors.append(f"uncaught exception: {error}"))
+    try:
+        served = lecture_lab.served(notebook)
+        open_notebook(page, lecture_lab, served)
+        page.keyboard.press("Control+b")  # close the file browser, as a lecturer does on a projector
+        run_all_cells(page, served)
+        LECTURE_SHOTS.mkdir(parents=True, exist_ok=True)
+        for name, locator in find_demos(page, served):
+            locator.evaluate("(element) => element.scrollIntoView({block: 'start'})")
+            demo = Demo(page, locator, name)
+            demo.quiet()
+            geometry = locator.evaluate(DEMO_GEOMETRY_JS)
+            page.screenshot(path=LECTURE_SHOTS / f"{name}.png")
+            assert geometry["height"] <= geometry["window"], (
+                f"{name}: the demo is {geometry['height']:.0f} px tall, the notebook shows {geometry['window']:.0f} px "
+                "at 1280×720: it does not fit without scrolling")
+            assert geometry["width"] <= geometry["windowWidth"], f"{name}: wider than the window"
+            assert min(geometry["labels"]) >= LECTURE_LABEL_PX, f"{name}: control labels {geometry['labels']} px"
+            assert min(geometry["readouts"]) >= LECTURE_LABEL_PX, f"{name}: slider readouts {geometry['readouts']} px"
+            assert geometry["readout"] >= LECTURE_READOUT_PX, f"{name}: readout {geometry['readout']} px"
+            seconds, last = play_through(demo)
+            lines.append(f"browser lecture demo={name} height_px={geometry['height']:.0f} "
+                         f"window_px={geometry['window']:.0f} play_s={seconds:.1f} play_steps={last:g}")
+        assert_no_output_problems(page)
+        assert_log_console_empty(page)
+        assert_no_console_errors(console_errors, "in lecture mode")
+    finally:
+        context.close()
+        lecture_lab.shutdown_kernels()
+        with capsys.disabled():
+            for line in lines:
+                print(f"\n{line}", end="", flush=True)
+            if lines:
+                print(flush=True)
+
+
+@functools.cache
+def play_label(name):
+    """Label of the slider that demo ``name``'s Play button drives."""
+    from helpers.demos import benchmark_cases
+
+    for case_name, factory, _, _ in benchmark_cases():
+        if case_name == name:
+            demo = factory()
+            return demo.controls[demo.play_control].description
+    raise AssertionError(f"demo {name} has no benchmark entry to build it from")
+
+
+def play_through(demo):
+    """From step 0, press Play: it must run to the slider's end (the run's last step) and stop there;
+    pressed at the end, it starts again from step 0. Returns (seconds from press to last step, last step)."""
+    labels = [slider["label"] for slider in demo.sliders]
+    i = labels.index(play_label(demo.name))
+    button = demo.locator.locator(".widget-play button").first
+    demo.press(i, "Home")
+    demo.sliders = demo.locator.evaluate(SLIDERS_JS)  # the range follows the run: read it now
+    low, last = demo.sliders[i]["min"], demo.sliders[i]["max"]
+    demo.wait(lambda s: s["values"][i] == low, f"{demo.label(i)} to go to its start")
+    demo.quiet()
+    start = time.perf_counter()
+    button.click()
+    deadline = start + PLAY_TIMEOUT_S
+    while True:
+        state, playing = demo.state(), demo.locator.evaluate(PLAYING_JS)
+        if not playing and state["values"][i] == last:
+            break
+        assert time.perf_counter() < deadline, f"{demo.label(i)}: Play did not reach step {last} and stop"
+        assert playing or state["values"][i] < last, f"{demo.label(i)}: Play stopped at {state['values'][i]}"
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    time.sleep(0.5)
+    assert demo.state()["values"][i] == last and not demo.locator.evaluate(PLAYING_JS), "Play went on past the end"
+    button.click()  # at the end: Play starts again from the first step
+    demo.wait(lambda s: s["values"][i] < last, f"{demo.label(i)}: Play, pressed at the end, to start again")
+    button.click()  # pause
+    demo.wait(lambda s: True, "the pause")
+    deadline = time.perf_counter() + 5
+    while demo.locator.evaluate(PLAYING_JS):
+        assert time.perf_counter() < deadline, "Play did not pause"
+        time.sleep(0.05)
+    demo.press(i, "End")
+    demo.quiet()
+    return seconds, last
 
 
 def save_screenshots(page, stem, demos):

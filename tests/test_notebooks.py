@@ -87,3 +87,35 @@ def test_exercises_share_one_style(path):
     folded = sum("".join(c["source"]).count("<details><summary>Solution</summary>")
                  for c in nb["cells"] if c["cell_type"] == "markdown")
     assert folded == len(checks)
+
+
+#: Pseudo-LaTeX in prose: a letter (or bracket) followed by _ or ^ and an index ("x_k", "x_{k+1}", "β^t",
+#: "e^(−λz)"), or a backslash command. Markdown renders these literally; formulas belong in $…$.
+PSEUDO_MATH = re.compile(r"[A-Za-zα-ωΑ-Ω\)\]][_^][\{\(]?[A-Za-z0-9α-ω\-−+]|\\[a-z]+")
+
+
+def prose(markdown):
+    """The Markdown outside math ($…$, $$…$$), code spans and link targets."""
+    text = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.S)
+    text = re.sub(r"\$[^$\n]+\$", " ", text)
+    text = re.sub(r"`[^`\n]+`", " ", text)
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_formulas_are_real_math(path):
+    found = []
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        assert source.count("$") % 2 == 0, f"cell {i}: an unpaired $"
+        found += [f"cell {i}: {m.group(0)!r} in {line.strip()[:80]!r}"
+                  for line in prose(source).splitlines() for m in PSEUDO_MATH.finditer(line)]
+    assert not found, "write these as $…$ math:\n" + "\n".join(found)
+
+
+def test_the_math_check_finds_pseudo_latex():
+    assert PSEUDO_MATH.search(prose("the update x_{k+1} = x_k − 2ηx_k"))
+    assert PSEUDO_MATH.search(prose("weights that fall like β^t"))
+    assert not PSEUDO_MATH.search(prose("the update $x_{k+1} = x_k - 2\\eta x_k$ and `run.x_k` and f′(x) = 2x"))

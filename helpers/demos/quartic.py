@@ -153,7 +153,8 @@ class QuarticDemo(Demo):
         (self.path,) = left.plot([], [], "-", color=plotting.OKABE_ITO["orange"], lw=1.2)
         (self.recent,) = left.plot([], [], "-o", color=plotting.OKABE_ITO["vermillion"], lw=1.5, ms=5)
         (self.current,) = left.plot([], [], "o", color=CURRENT, mec="black", ms=12)
-        (self.marker,) = right.plot([], [], "o", color=CURRENT, mec="black", mew=1.5, ms=12)
+        # (x₀, η) never leaves the map, so its marker is drawn whole even at the map's edge
+        (self.marker,) = right.plot([], [], "o", color=CURRENT, mec="black", mew=1.5, ms=12, clip_on=False)
         left.set_title(f"iterates, last {RECENT} steps bold")
         return fig
 

@@ -37,7 +37,7 @@ class SquareDemo(Demo):
         fig, (left, right) = plotting.new_figure(2, height=4.0, lecture_height=4.0)
         plotting.plot_objective(left, self.objective, (-VIEW, VIEW))
         left.set_ylim(-5, VIEW * VIEW)
-        right.set_xlim(-0.5, MAX_STEPS + 0.5)
+        right.set_xlim(-1.5, MAX_STEPS + 1.5)  # room for the current-step marker at either end
         right.set_ylim(-VIEW, VIEW)
         right.axhline(0.0, color=plotting.CURVE, lw=1)
         right.set_xlabel("step $k$")
