@@ -73,7 +73,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LECTURE_SHOTS = ROOT / "artifacts" / "lecture"
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+DEMO_PLACEHOLDER = re.compile(r"\[Live demo '([\w-]+)'")
 
 VIEWPORT = {"width": 1366, "height": 1000}
 #: A classroom projector; in lecture mode every demo, controls and readout included, must fit the
@@ -126,7 +126,9 @@ def chromium():
 
 
 def notebook_digests():
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((ROOT / "notebooks").iterdir())}
+    folder = ROOT / "notebooks"
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -196,7 +198,7 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
                 print(flush=True)
 
 
-NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if WIDGET_MIME in nb.read_text(encoding="utf-8")]
+NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
@@ -366,21 +368,18 @@ def assert_log_console_empty(page, when="after the interaction"):
 
 
 def stored_widgets(notebook):
-    """The stored notebook's widget outputs: how many, and the demo names among them (None if unknown)."""
+    """The stored notebook's demos: how many widget outputs to wait for, and their names in order.
+
+    A demo is stored as its text placeholder, "[Live demo '<name>': …]" (no widget state is saved).
+    """
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    models = state.get("state", {})
-    count, names = 0, []
+    names = []
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_MIME)
-            if view is None:
-                continue
-            count += 1
-            classes = models.get(view.get("model_id"), {}).get("state", {}).get("_dom_classes", [])
-            names += [c.removeprefix("gd-demo-") for c in classes if c.startswith("gd-demo-")]
-    # Saved before the demos carried their CSS classes (or saved without widget state): names unknown.
-    return count, names if names else None
+            match = DEMO_PLACEHOLDER.match("".join(output.get("data", {}).get("text/plain", "")))
+            if match:
+                names.append(match.group(1))
+    return len(names), names
 
 
 def find_demos(page, notebook):

@@ -1,4 +1,5 @@
-"""Every notebook's stored outputs: one clean top-to-bottom run, no errors, small, ignores only on widgets.
+"""Every notebook's stored outputs: one clean top-to-bottom run, no errors, small, reproducible, ignores
+only on widgets and timings.
 
 nbval (``pytest --nbval notebooks``) re-runs the notebooks and compares against these outputs; this
 file checks that the baseline itself is sound. Notebooks are found by glob, so a new one is covered
@@ -13,6 +14,7 @@ import pytest
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+MAX_BYTES = 600 * 1024
 
 
 def load(path):
@@ -52,19 +54,39 @@ def test_no_error_or_stderr_output(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_under_one_megabyte(path):
-    assert path.stat().st_size < 1_000_000
+def test_under_600_kilobytes(path):
+    assert path.stat().st_size < MAX_BYTES, f"{path.name}: {path.stat().st_size // 1024} KB"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_output_ignores_sit_only_on_widget_cells(path):
+def test_no_widget_state_and_no_run_dependent_metadata(path):
+    """Stored as tools/execute.py stores it: what a re-run would change again is not kept."""
+    nb = load(path)
+    assert "widgets" not in nb["metadata"], "saved widget state: re-execute with tools/execute.py"
+    for i, cell in enumerate(nb["cells"]):
+        assert "execution" not in cell.get("metadata", {}), f"cell {i}: execution timestamps"
+        for out in cell.get("outputs", []):
+            assert WIDGET_MIME not in out.get("data", {}), f"cell {i}: a widget view (its model id changes every run)"
+
+
+def is_demo_output(out):
+    return "".join(out.get("data", {}).get("text/plain", "")).startswith("[Live demo '")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_output_ignores_sit_only_on_widget_and_timing_cells(path):
+    """nbval skips the outputs of two kinds of cells only: a live demo (stored as its text placeholder)
+    and a wall-clock measurement (tagged ``timing``, stored without outputs)."""
     cells = code_cells(load(path))
-    ignored = [c for c in cells if is_ignored(c)]
-    for cell in ignored:
-        mimes = [set(out.get("data", {})) for out in cell["outputs"]]
-        assert mimes and all(WIDGET_MIME in m for m in mimes), "".join(cell["source"])[:80]
-    widget_cells = [c for c in cells if any(WIDGET_MIME in out.get("data", {}) for out in c["outputs"])]
-    assert all(is_ignored(c) for c in widget_cells), "a widget cell must carry the nbval-ignore-output tag"
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if not is_ignored(cell):
+            assert not any(is_demo_output(out) for out in cell["outputs"]), "a demo cell must be tagged"
+            assert "timing" not in tags, "a timing cell must carry the nbval-ignore-output tag"
+        elif "timing" in tags:
+            assert cell["outputs"] == [], "a timing cell is stored without outputs"
+        else:
+            assert cell["outputs"] and all(is_demo_output(out) for out in cell["outputs"]), "".join(cell["source"])[:80]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

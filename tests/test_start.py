@@ -90,7 +90,7 @@ def test_start_serves_the_root_and_works_on_copies(work, tmp_path):
         assert [p.name for p in copies] == [p.name for p in NOTEBOOKS]
         assert digest(copies) == before  # first start: exact copies of the originals
         # The notebooks' "back to the overview" link and the Binder-style paths resolve.
-        status, body = get(lab.url("api/contents/README.md"))
+        status, body = get(lab.url("api/contents/README.md?type=file&format=text"))  # as the editor asks
         assert status == 200 and "Gradient descent" in json.loads(body)["content"]
         assert get(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].name}"))[0] == 200
         assert get(lab.url(f"api/contents/{work.name}/{NOTEBOOKS[0].name}"))[0] == 200

@@ -21,10 +21,10 @@ import argparse
 import ast
 import copy
 import importlib
+import importlib.util
 import inspect
 import json
 import logging
-import os
 import pathlib
 import pkgutil
 import re
@@ -135,8 +135,11 @@ def with_animations(nb, vendor_prefix):
     for cell in nb.cells:
         if cell.cell_type != "code" or "nbval-ignore-output" not in cell.metadata.get("tags", []):
             continue
+        made = demos_in(cell.source, classes)
+        if not made:
+            continue  # an ignored cell that builds no demo (a timing): as it is
         outputs = []
-        for cls, kwargs in demos_in(cell.source, classes):
+        for cls, kwargs in made:
             demo = cls(**kwargs)
             local = f'<link rel="stylesheet" href="{vendor_prefix}/font-awesome/css/font-awesome.min.css">'
             html = FONT_AWESOME_LINK.sub(local, demo.animation_html())
@@ -165,22 +168,19 @@ def figures_without_code(nb):
     return nb
 
 
-def in_lecture_mode(nb, path):
-    """A copy of ``nb`` executed top to bottom in a fresh kernel with ``GD_LECTURE_MODE=1``."""
-    from nbclient import NotebookClient
+def _sibling(name):
+    """A tool next to this one, loaded as a module (the tools are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", pathlib.Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    nb = copy.deepcopy(nb)
-    saved = os.environ.get("GD_LECTURE_MODE")
-    os.environ["GD_LECTURE_MODE"] = "1"  # the kernel inherits this process's environment
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(pathlib.Path(path).parent)}}).execute()
-    finally:
-        if saved is None:
-            os.environ.pop("GD_LECTURE_MODE")
-        else:
-            os.environ["GD_LECTURE_MODE"] = saved
-    return nb
+
+def in_lecture_mode(nb, path):
+    """A copy of ``nb`` executed top to bottom in a fresh kernel in lecture mode, stored as tools/execute.py
+    stores a notebook (no timings, no widget views)."""
+    execute = _sibling("execute")
+    return execute.normalise(execute.run(nb, pathlib.Path(path).parent, lecture=True))
 
 
 def exporters(vendor_prefix):

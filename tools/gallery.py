@@ -1,7 +1,7 @@
 """Regenerate the README gallery: a thumbnail per notebook, cut from the notebook's own stored figure.
 
     python tools/gallery.py           # writes docs/gallery/*.png and the README section between the markers
-    python tools/gallery.py --check   # exit 1 if the README section is out of date
+    python tools/gallery.py --check   # exit 1 if the README section or a thumbnail is out of date
 
 The figure is the output of the cell tagged ``gallery`` or, without such a tag, the notebook's first
 PNG output; its text form (the alt text given to ``plotting.show``) becomes the caption.
@@ -83,14 +83,19 @@ def section(entries):
 
 
 def build(write):
-    entries = []
+    """Write (or with ``write`` False, only compare) the thumbnails and the README section; True when
+    everything was already up to date. The stored figures are reproducible, so are the thumbnails."""
+    entries, fresh = [], True
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         png, alt = gallery_figure(nb)
         entries.append((path.name, title(nb), alt))
-        if write:
-            GALLERY.mkdir(parents=True, exist_ok=True)
-            (GALLERY / f"{path.stem}.png").write_bytes(thumbnail(png))
+        target, thumb = GALLERY / f"{path.stem}.png", thumbnail(png)
+        if not target.is_file() or target.read_bytes() != thumb:
+            fresh = False
+            if write:
+                GALLERY.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(thumb)
     readme = README.read_text(encoding="utf-8")
     if START not in readme or END not in readme:
         raise SystemExit(f"README.md needs the markers {START} and {END}")
@@ -99,7 +104,7 @@ def build(write):
     updated = head + section(entries) + tail
     if write and updated != readme:
         README.write_text(updated, encoding="utf-8")
-    return updated == readme
+    return fresh and updated == readme
 
 
 def main(argv=None):
@@ -108,7 +113,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     up_to_date = build(write=not args.check)
     if args.check and not up_to_date:
-        print("README gallery is out of date: run python tools/gallery.py")
+        print("README gallery or its thumbnails are out of date: run python tools/gallery.py")
         return 1
     return 0
 

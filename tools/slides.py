@@ -1,9 +1,10 @@
 """Give every notebook cell its slide type, so ``jupyter nbconvert --to slides`` makes a sensible deck.
 
 One idea per slide: each ``#``/``##`` heading starts a slide; a ``###`` heading, an exercise, a
-"Note" box, a figure and a widget each start a sub-slide below it; everything else continues the
-current slide. Only cell metadata changes, never a source or an output, so the notebooks' nbval
-baseline is untouched. ``tests/test_export.py`` checks the notebooks are up to date with this rule.
+"Note" box, a figure and a widget each start a sub-slide below it; a timing cell is left out;
+everything else continues the current slide. Only cell metadata changes, never a source or an
+output, so the notebooks' nbval baseline is untouched. ``tests/test_export.py`` checks the
+notebooks are up to date with this rule.
 
     python tools/slides.py            # update every notebook in notebooks/
     python tools/slides.py --check    # exit 1 if a notebook needs updating
@@ -28,6 +29,8 @@ def slide_type(cell):
             return "subslide"
         return "-"
     tags = cell.get("metadata", {}).get("tags", [])
+    if "timing" in tags:
+        return "skip"  # a wall-clock measurement: its output is not stored, and a slide has no kernel
     if "nbval-ignore-output" in tags or "plotting.show(" in src:
         return "subslide"
     return "-"

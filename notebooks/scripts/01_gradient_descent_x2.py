@@ -1,0 +1,252 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 01 · Gradient descent on x²
+#
+# Gradient descent is the workhorse behind the training of almost every machine-learning model: start
+# somewhere, look at the slope, take a small step downhill, repeat. This notebook takes the lecture's
+# first example, f(x) = x² started at x = 10, and studies it completely. Because every step can be
+# written in closed form, we can see *exactly* why a learning rate converges smoothly, lands in one step,
+# zig-zags, bounces forever or blows up, and when to stop.
+#
+# **You will learn**
+# - the gradient-descent loop in six lines, and why the step is −η·f′(x);
+# - the closed form $x_k = (1 - 2\eta)^k \cdot x_0$ and the five learning-rate regimes it predicts;
+# - a stopping rule (a tolerance on the gradient) and why "run 50 steps" is not one;
+# - to read a live figure: slide η and watch the iterates.
+#
+# **Time:** about 30 minutes. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
+
+# %% slideshow={"slide_type": "-"}
+import numpy as np
+
+import helpers
+from helpers import plotting
+from helpers.demos.square import SquareDemo
+from helpers.exercises import square as ex
+
+helpers.use_house_style()
+square = helpers.Square()
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · The algorithm
+#
+# The lecture's recipe: initialise the parameter, compute the cost and its gradient, move the parameter
+# against the gradient by a step proportional to the learning rate η, repeat until the cost stops
+# falling. For one parameter x that is
+#
+# $$x_{k+1} = x_k - \eta\, f'(x_k).$$
+#
+# Here is the whole algorithm, written out plainly. For f(x) = x² the gradient is f′(x) = 2x.
+
+# %% slideshow={"slide_type": "-"}
+def descend(grad, x0, lr, steps):
+    xs = [x0]
+    for _ in range(steps):
+        x = xs[-1]
+        xs.append(x - lr * grad(x))
+    return np.array(xs)
+
+
+xs = descend(lambda x: 2 * x, x0=10.0, lr=0.1, steps=5)
+for k, x in enumerate(xs):
+    print(f"k = {k}   x_k = {x:9.6f}   f(x_k) = {x * x:10.6f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Each step multiplies x by 0.8, and the cost f(x) = x² falls by a factor 0.64.
+#
+# > **Note — a slip in the lecture.** The slide says "start with x = 10, the gradient is then −20".
+# > The gradient is f′(10) = 2·10 = **+20**: the function rises to the right of x = 10. What is negative is
+# > the *step*, −η·f′(10) = −20η, which moves x to the left, downhill.
+
+# %% slideshow={"slide_type": "-"}
+x0, lr = 10.0, 0.1
+gradient = float(square.grad(x0))
+print(f"f'(10) = {gradient:+.1f}")
+print(f"step = -lr * f'(10) = {-lr * gradient:+.1f}  ->  x_1 = {x0 - lr * gradient:.1f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# The tested reference implementation lives in `helpers.gradient_descent`. It returns a *run record*
+# (iterates, losses, status, number of steps) instead of printing, and it agrees with the loop above:
+
+# %% slideshow={"slide_type": "-"}
+run = helpers.gradient_descent(square, 10.0, 0.1, max_steps=5, tol=1e-12)
+print("same iterates as the loop:", np.array_equal(run.iterates, xs))
+print("status:", run.status, "| steps:", run.steps, "| losses:", np.round(run.losses, 4))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · The closed form and the five regimes
+#
+# Put $f'(x) = 2x$ into the update: $x_{k+1} = x_k - 2\eta x_k = (1 - 2\eta) \cdot x_k$. Every step multiplies x by the
+# same factor, so
+#
+# $$x_k = (1 - 2\eta)^k\, x_0 .$$
+#
+# Everything about this problem follows from the factor q = 1 − 2η:
+#
+# | learning rate | factor q = 1 − 2η | what the iterates do |
+# |---|---|---|
+# | 0 < η < 0.5 | 0 < q < 1 | shrink towards 0 monotonically, never changing sign |
+# | η = 0.5 | q = 0 | land exactly on the minimum in one step |
+# | 0.5 < η < 1 | −1 < q < 0 | alternate in sign and shrink: a converging zig-zag |
+# | η = 1 | q = −1 | bounce between +x₀ and −x₀ forever |
+# | η > 1 | q < −1 | alternate and grow: divergence |
+#
+# First, the closed form agrees with the iterates of the algorithm for every regime:
+
+# %% slideshow={"slide_type": "-"}
+regimes = {0.1: "monotone", 0.5: "one step", 0.7: "alternating", 1.0: "bouncing", 1.1: "diverging"}
+steps = 12
+for lr in regimes:
+    iterates = descend(square.grad, 10.0, lr, steps)
+    closed = helpers.closed_form_square(10.0, lr, steps)
+    agree = np.allclose(iterates, closed, rtol=1e-12, atol=1e-12)
+    print(f"eta = {lr:<4}  q = {1 - 2 * lr:+.1f}  x_12 = {iterates[-1]:+12.6f}  "
+          f"closed form agrees: {agree}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# The same five runs through `helpers.gradient_descent`, which stops when the gradient is small enough,
+# reports a run that leaves |x| ≤ 1000 as diverged, and gives up after 50 steps:
+
+# %% slideshow={"slide_type": "-"}
+runs = {lr: helpers.gradient_descent(square, 10.0, lr, max_steps=50, bound=1000.0) for lr in regimes}
+for lr, run in runs.items():
+    print(f"eta = {lr:<4} {regimes[lr]:<12} {run.status:<10} steps = {run.steps:<3} last x = {run.x:+.3e}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Only two of the five *converge*. The learning rate η = 1 is not "slow": its iterates never move
+# closer to the minimum, and the run is honestly reported as stopped at the step limit, not as a
+# minimum. The static figure shows all five side by side (dots: the algorithm; dashed line: the closed
+# form):
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plotting.new_figure(5, height=3.4, sharey=True)
+k = np.arange(steps + 1)
+for ax, (lr, name) in zip(axes, regimes.items(), strict=True):
+    iterates = descend(square.grad, 10.0, lr, steps)
+    ax.plot(k, helpers.closed_form_square(10.0, lr, steps), "--", color=plotting.CURVE, lw=1)
+    ax.plot(k, iterates, "o", color=plotting.OKABE_ITO["blue"], ms=5)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylim(-25, 25)
+    ax.set_title(f"η = {lr}: {name}")
+    ax.set_xlabel("step $k$")
+fig.supylabel("$x_k$")
+plotting.show(fig, "Five panels of x_k against k from x0 = 10: eta 0.1 shrinks monotonically, 0.5 reaches 0 "
+              "in one step, 0.7 zig-zags to 0, 1.0 bounces between +10 and -10, 1.1 zig-zags outwards.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · When to stop
+#
+# The lecture says "repeat until the cost function reaches a minimum", but a computer needs a test it can
+# evaluate. At a minimum of a smooth function the gradient is zero, so a common rule is
+#
+# > stop at the first $k$ with $|f'(x_k)| \le \mathrm{tol}$,
+#
+# with a tolerance such as tol = 10⁻⁶, plus a step limit so that a run that never gets there (η = 1!)
+# still ends, and a bound so that a diverging run is caught before its numbers overflow. That is the
+# rule `helpers.gradient_descent` uses. For x² the closed form even tells us in advance how many steps
+# the rule takes: $|f'(x_k)| = 2 \cdot |q|^k \cdot |x_0|$.
+
+# %% slideshow={"slide_type": "-"}
+print(" eta    tol=1e-3  tol=1e-6  tol=1e-9")
+for lr in [0.05, 0.1, 0.25, 0.45, 0.75, 0.9]:
+    counts = [helpers.gradient_descent(square, 10.0, lr, max_steps=10_000, tol=tol).steps
+              for tol in (1e-3, 1e-6, 1e-9)]
+    print(f"{lr:5.2f}  " + "  ".join(f"{c:8d}" for c in counts))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Each factor 1000 in the tolerance costs the same number of extra steps (convergence is *linear*:
+# the error shrinks by a constant factor per step), and the learning rates symmetric around 0.5
+# (0.25 and 0.75, 0.1 and 0.9) need the same number of steps because |q| is the same.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · Try it
+#
+# Slide the learning rate (on a log scale) and the start point; the figure and the line of text under it
+# update together. Things to look for:
+# - η just below 0.5 against just above 0.5: same speed, but the second zig-zags;
+# - η from 0.9 to 1.0 to 1.05: the zig-zag stops shrinking, then grows out of the view (reported as diverged);
+# - "show step" with ▶ Play: watch the iterations one at a time.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+SquareDemo(lr=0.1, x0=10.0, steps=30)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Exercises
+#
+# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
+#
+# **Exercise 1.** What is the gradient f′(x) of f(x) = x² at x = 10 (with its sign)?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_gradient_at_10(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# f′(x) = 2x, so f′(10) = +20; the step is −η·20. `ex.check_gradient_at_10(20)`
+# </details>
+#
+# **Exercise 2.** Starting at $x_0 = 10$ with $\eta = 0.1$, after how many steps does the stopping rule
+# $|f'(x_k)| \le 10^{-6}$ first hold? Use the closed form; do not count by running the algorithm.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_steps(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# $|f'(x_k)| = 2 \cdot 0.8^k \cdot 10 \le 10^{-6} \iff k \ge \log(10^{-6}/20)/\log(0.8) \approx 75.4$, so $k = 76$. Check it with
+# `helpers.gradient_descent(square, 10.0, 0.1).steps`.
+# </details>
+#
+# **Exercise 3.** Give a learning rate for which the iterates change sign at every step and still
+# converge to the minimum.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_alternating_lr(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# Any η with 0.5 < η < 1, for example 0.7: then q = 1 − 2η lies in (−1, 0).
+# </details>
+#
+# **Exercise 4.** For $f(x) = 3x^2$, gradient descent converges exactly for $0 < \eta < \eta_\text{max}$. What is $\eta_\text{max}$?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_largest_lr(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# $f'(x) = 6x$, so $x_{k+1} = (1 - 6\eta) \cdot x_k$, and $|1 - 6\eta| < 1 \iff 0 < \eta < 1/3$. In general, for a quadratic of
+# curvature f″ = c the limit is η < 2/c: the stiffer the function, the smaller the learning rate must be.
+# Notebook 02 uses exactly this to predict which learning rates are stable at each minimum of the quartic.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Gradient descent repeats x ← x − η·f′(x); the step goes against the gradient (at x = 10 the gradient
+#   of x² is +20, the step −20η).
+# - On x² every step multiplies x by q = 1 − 2η: monotone for η < 0.5, one step at 0.5, zig-zag for
+#   0.5 < η < 1, bouncing at 1, diverging beyond. In general the limit is η < 2/f″.
+# - Stop on a tolerance ($|f'(x_k)| \le \mathrm{tol}$), with a step limit and a divergence bound; a run that hits the
+#   step limit has not found a minimum.
+#
+# **Next:** [02 · the quartic x⁴ − 5x² − 3x](02_quartic.ipynb): two minima, and the start point decides
+# which one you get.

@@ -1,0 +1,541 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 03 · Backpropagation in a small sigmoid network
+#
+# Gradient descent needs the gradient of the error with respect to *every* weight of a network.
+# Backpropagation computes all of them with one pass forward through the network and one pass
+# backward, by applying the chain rule layer by layer. This notebook follows the lecture's network
+# with one hidden layer of sigmoid units: it takes one sample through the forward and the backward
+# phase by hand, checks the result against finite differences (the lecture's "general definition"
+# of the gradient), shows why finite differences are too expensive to train with, and then trains
+# the network on XOR and on two moons, per sample and in full batches, with momentum.
+#
+# **You will learn**
+# - the forward phase and the backward phase for one sample, line by line, and the deltas of the
+#   output and the hidden layer;
+# - the chain rule ∂E/∂w = ∂E/∂y · ∂y/∂z · ∂z/∂w with ∂y/∂z = λ·y(1 − y), and why the output
+#   layer's ∂E/∂o is (o − y);
+# - to check a gradient against forward and central differences, and how to read the relative error;
+# - why backpropagation (two passes) beats finite differences (one or two passes *per weight*);
+# - per-sample and full-batch training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$.
+#
+# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb)
+# · Next: [04 · SGD and mini-batches](04_sgd_minibatch.ipynb)
+
+# %% slideshow={"slide_type": "-"}
+import math
+import time
+
+import numpy as np
+
+import helpers
+from helpers import data, plotting
+from helpers import network as nw
+from helpers.demos.network import PROBABILITY_CMAP, NetworkDemo
+from helpers.exercises import backprop as ex
+
+helpers.use_house_style()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · The network and its unit
+#
+# Every unit of the lecture's network computes a weighted sum of its inputs and squashes it with a
+# sigmoid of steepness λ:
+#
+# $$z = \sum_{i=0}^{m} w_i x_i, \qquad y = \frac{1}{1 + e^{-\lambda z}} .$$
+#
+# The term with x₀ = 1 is the unit's bias; below it is written separately as b, so z = Σ wᵢxᵢ + b.
+# The network has two inputs, one hidden layer of sigmoid units (its width is a parameter) and one
+# sigmoid output o. Over a data set of n samples with targets yᵢ its error is
+#
+# $$E = \frac{1}{2}\sum_{i} (y_i - o_i)^2 .$$
+#
+# Two careful points about the sigmoid before we use it:
+#
+# - **Overflow.** Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows
+#   (the result 0 is still right, but numpy warns, and the derivative written as
+#   $e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\infty/\infty = \text{nan}$). `helpers.network.sigmoid` only ever evaluates
+#   $e^{-\lambda|z|} \le 1$: for $z \ge 0$ it returns $1/(1 + e^{-\lambda|z|})$, for $z < 0$ the equal $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$.
+# - **The derivative.** dy/dz = λ·y(1 − y), in terms of the output y that the forward pass already
+#   computed. It is largest at z = 0, where it is λ/4, and vanishes where the unit saturates.
+
+# %% slideshow={"slide_type": "-"}
+z = np.array([-1e4, -30.0, -2.0, 0.0, 2.0, 30.0, 1e4])
+y = nw.sigmoid(z, lam=1.0)
+print("    z        sigmoid(z)    λ·y(1−y)")
+for zi, yi, di in zip(z, y, nw.sigmoid_derivative(y, lam=1.0), strict=True):
+    print(f"{zi:9.0f}   {yi:.6e}   {di:.3e}")
+
+z = -1000.0
+with np.errstate(over="ignore", invalid="ignore"):  # the naive formulas, with numpy's warnings silenced
+    e = np.exp(-z)
+    print(f"\nat z = {z:g}: e^(-z) = {e}, e^(-z)/(1+e^(-z))^2 = {e / (1 + e) ** 2}")
+y = nw.sigmoid(z)
+print(f"at z = {z:g}: helpers' sigmoid = {y}, λ·y(1−y) = {nw.sigmoid_derivative(y)}")
+
+# %% slideshow={"slide_type": "subslide"}
+fig, (left, right) = plotting.new_figure(2, width=11.0, height=3.8)
+zz = np.linspace(-6, 6, 401)
+for lam in (0.5, 1.0, 2.0, 5.0):
+    yy = nw.sigmoid(zz, lam)
+    left.plot(zz, yy, label=f"λ = {lam:g}")
+    right.plot(zz, nw.sigmoid_derivative(yy, lam), label=f"λ = {lam:g}")
+left.set(xlabel="z", ylabel="y = 1/(1 + e^(−λz))", title="the sigmoid: steeper for larger λ")
+right.set(xlabel="z", ylabel="dy/dz = λ·y(1 − y)", title="its slope: at most λ/4")
+left.legend()
+plotting.show(fig, "Left: sigmoid curves for lambda 0.5, 1, 2 and 5, all through 0.5 at z = 0, steeper for "
+              "larger lambda. Right: their derivatives, bell-shaped with peak lambda/4 at z = 0, narrower and "
+              "taller for larger lambda, close to zero for |z| beyond a few units.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · One sample through the forward and the backward phase
+#
+# A network with 2 inputs, 3 hidden units and λ = 1, with random weights from a seeded generator, and
+# one sample of the XOR problem: x = (1, 0) with target y = 1.
+#
+# **Forward phase** (the lecture's slide): the input is fed into the input neurons; the values are
+# propagated with the current weights to the next layer; the predicted output is compared with the
+# target and the error is determined.
+
+# %% slideshow={"slide_type": "-"}
+net = nw.Network.random(2, 3, lam=1.0, rng=np.random.default_rng(3))
+W1, b1, w2, b2, lam = net.W1, net.b1, net.w2, net.b2, net.lam
+x, target = np.array([1.0, 0.0]), 1.0
+
+# forward phase, one unit at a time (the plain formula is fine here: these z are small)
+z_hidden = [sum(W1[i, j] * x[i] for i in range(2)) + b1[j] for j in range(3)]
+h = [1 / (1 + math.exp(-lam * zj)) for zj in z_hidden]
+z_out = sum(w2[j] * h[j] for j in range(3)) + b2
+o = 1 / (1 + math.exp(-lam * z_out))
+E = 0.5 * (target - o) ** 2
+
+print("hidden net inputs z_j:", "  ".join(f"{v:+.4f}" for v in z_hidden))
+print("hidden outputs h_j:   ", "  ".join(f"{v:.4f}" for v in h))
+print(f"output: z_out = {z_out:+.4f}, o = {o:.4f};  target y = {target:g};  E = ½(y − o)² = {E:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Backward phase.** The error estimate travels from the output back to the earlier layers. For a
+# weight w feeding a unit with net input z and output y, the chain rule splits the derivative in three:
+#
+# $$\frac{\partial E}{\partial w} = \frac{\partial E}{\partial y}\cdot\frac{\partial y}{\partial z}\cdot
+# \frac{\partial z}{\partial w}, \qquad \frac{\partial z}{\partial w} = x, \qquad
+# \frac{\partial y}{\partial z} = \lambda\, y\,(1 - y).$$
+#
+# Only the first factor differs between the layers. The product of the first two, δ = ∂E/∂z, is the
+# unit's **delta**:
+#
+# - output unit: ∂E/∂o = o − y, so δₒ = (o − y)·λ·o(1 − o);
+# - hidden unit j: ∂E/∂hⱼ = Σ over the next layer of (its delta × the weight from j to it); with
+#   one output that is δₒ·w₂ⱼ, so δⱼ = δₒ·w₂ⱼ·λ·hⱼ(1 − hⱼ).
+#
+# Every weight's derivative is then the delta of the unit it feeds times the input it carries.
+#
+# > **Note — a sign in the lecture.** The slide gives the output layer's derivative as (yᵢ − oᵢ).
+# > For E = ½(y − o)² the derivative is ∂E/∂o = **(o − y)**; (y − o) is its negative, the direction
+# > in which the output should move (the descent direction). Either way the chain rule still
+# > multiplies by the sigmoid's slope λ·o(1 − o) and by the input of the weight.
+
+# %% slideshow={"slide_type": "-"}
+# backward phase
+dE_do = o - target                # ∂E/∂o for E = ½(y − o)²
+do_dz = lam * o * (1 - o)         # ∂o/∂z_out = λ·o(1 − o)
+delta_out = dE_do * do_dz         # δ_out = ∂E/∂z_out
+grad_w2 = [delta_out * h[j] for j in range(3)]   # ∂z_out/∂w2_j = h_j
+grad_b2 = delta_out                              # ∂z_out/∂b2 = 1
+
+dE_dh = [delta_out * w2[j] for j in range(3)]    # Σ over the next layer of delta × weight (one output)
+delta_hidden = [dE_dh[j] * lam * h[j] * (1 - h[j]) for j in range(3)]
+grad_W1 = [[delta_hidden[j] * x[i] for j in range(3)] for i in range(2)]   # ∂z_j/∂W1[i, j] = x_i
+grad_b1 = delta_hidden
+
+def fmt(values):
+    return "  ".join(f"{v + 0.0:+.5f}" for v in values)  # + 0.0 prints −0.0 as +0.0
+
+
+print(f"delta_out = ({o:.4f} − {target:g}) · {lam:g}·{o:.4f}·(1 − {o:.4f}) = {delta_out:+.5f}")
+print("delta_hidden: ", fmt(delta_hidden))
+print("∂E/∂w2:       ", fmt(grad_w2), f"   ∂E/∂b2: {grad_b2:+.5f}")
+for i in range(2):
+    print(f"∂E/∂W1[{i}, :]:", fmt(grad_W1[i]))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# The input x₂ = 0 makes the second row of ∂E/∂W1 zero: a weight whose input is zero does not change
+# E for this sample. The tested implementation in `helpers.network` does the same for a whole batch at
+# once, with arrays instead of loops (a batch's gradient is the sum of its samples' gradients):
+
+# %% slideshow={"slide_type": "-"}
+import inspect
+
+print(inspect.getsource(nw._backward))
+g = net.backward(x, target)
+mine = np.concatenate([np.ravel(grad_W1), grad_b1, grad_w2, [grad_b2]])
+print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g.vector(), rtol=1e-12, atol=1e-15))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · Checking the gradient with finite differences
+#
+# The lecture's *general definition*: the gradient is the vector of all partial derivatives,
+# $\nabla E = (\partial E/\partial w_1, \dots, \partial E/\partial w_m)$, and each can be approximated by nudging one weight,
+#
+# $$\frac{\partial E}{\partial w_k} \approx \frac{E(\dots, w_k + \varepsilon, \dots) - E(\dots, w_k, \dots)}{\varepsilon}
+# \quad\text{(forward difference)}, \qquad
+# \frac{E(\dots, w_k + \varepsilon, \dots) - E(\dots, w_k - \varepsilon, \dots)}{2\varepsilon}
+# \quad\text{(central difference)}.$$
+#
+# That is slow, but simple enough to trust, so it is the standard check of a backpropagation code.
+# We compare whole gradient vectors by the relative error $\|g_\text{backprop} - g_\text{numeric}\| / \max(\|g_\text{backprop}\|, \|g_\text{numeric}\|)$:
+# in double precision the forward difference gets to about 1e−8 at best, central differences to
+# about 1e−10, and a wrong formula gives something near 1.
+#
+# > **Note.** The slide introducing the gradient calls L = (1/n)Σ(yᵢ − ŷᵢ)² the RMSE; it is the mean
+# > squared error (MSE). The RMSE is its square root: same minimiser, different gradient.
+
+# %% slideshow={"slide_type": "-"}
+# The errors are rounding noise, whose last digits differ from one processor to the next: print their size.
+print("network   λ     samples   parameters   rel. error, forward (ε = 1e-7)   rel. error, central (ε = 1e-5)")
+for seed, (n_in, hidden, lam) in enumerate([(2, 3, 1.0), (2, 8, 0.5), (3, 5, 2.0), (4, 10, 1.0), (5, 16, 3.0)]):
+    rng = np.random.default_rng(seed)
+    net_k = nw.Network.random(n_in, hidden, lam=lam, scale=1.0 / lam, rng=rng)
+    X_k, y_k = rng.standard_normal((20, n_in)), rng.uniform(0.0, 1.0, 20)
+    g_bp = net_k.gradient(X_k, y_k)
+    forward = nw.relative_error(g_bp, nw.numerical_gradient(net_k, X_k, y_k, method="forward"))
+    central = nw.relative_error(g_bp, nw.numerical_gradient(net_k, X_k, y_k, method="central"))
+    size_f = "below 1e-7" if forward < 1e-7 else f"{forward:.0e}"
+    size_c = "below 1e-9" if central < 1e-9 else f"{central:.0e}"
+    print(f"{f'{n_in}-{hidden}-1':<9} {lam:<5g} {20:^9} {net_k.n_params:^12} {size_f:^32} {size_c:^31}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Backpropagation agrees with central differences to nine or ten digits on every network. The weights
+# were drawn with standard deviation 1/λ, so that λz stays of order one: on a network whose units are
+# all saturated the gradient itself is tiny, and the *relative* error of any numerical estimate grows
+# accordingly (that is a property of the check, not of backpropagation).
+#
+# **How small should ε be?** Two errors pull in opposite directions. The *truncation* error of the
+# formula falls with ε (like ε for the forward difference, ε² for the central one); the *round-off*
+# error grows like $\varepsilon_\text{mach} \cdot E/\varepsilon$, because $E(w + \varepsilon)$ and $E(w)$ agree in more and more leading digits. The
+# best ε balances them: of the order of $\sqrt{\varepsilon_\text{mach}} \approx \text{1e-8}$ for forward and $\sqrt[3]{\varepsilon_\text{mach}} \approx \text{6e-6}$ for central
+# differences ($\varepsilon_\text{mach} \approx \text{2.2e-16}$), shifted a little by the sizes of E and of its derivatives.
+
+# %% slideshow={"slide_type": "subslide"}
+rng = np.random.default_rng(7)
+net_c = nw.Network.random(3, 4, rng=rng)
+X_c, y_c = rng.standard_normal((20, 3)), rng.uniform(0.0, 1.0, 20)
+g_bp = net_c.gradient(X_c, y_c)
+eps_values = np.logspace(-14, -1, 53)
+errs = {m: [nw.relative_error(g_bp, nw.numerical_gradient(net_c, X_c, y_c, method=m, eps=e)) for e in eps_values]
+        for m in ("forward", "central")}
+
+fig, ax = plotting.new_figure(width=9.0, height=4.6)
+colors = {"forward": plotting.OKABE_ITO["blue"], "central": plotting.OKABE_ITO["vermillion"]}
+for m, values in errs.items():
+    ax.loglog(eps_values, values, "o-", ms=4, color=colors[m], label=f"{m} difference")
+ax.loglog(eps_values, 1e-14 / eps_values, "--", color=plotting.CURVE, lw=1, label="slope −1: round-off ∝ 1/ε")
+ax.text(8e-2, 3e-11, "truncation:\n∝ ε (forward)\n∝ ε² (central)", ha="right", va="bottom")
+ax.text(1e-13, 1e-10, "round-off\ndominates", ha="left")
+ax.set(xlabel="step ε", ylabel="relative error against backprop", ylim=(1e-12, 1),
+       title="finite differences: error against the step ε")
+ax.legend(loc="upper center")
+plotting.show(fig, "Log-log plot of the relative error of forward and central differences against the step "
+              "epsilon from 1e-14 to 0.1. Both curves are V-shaped: on the right the error falls as epsilon "
+              "shrinks (slope 1 for forward, slope 2 for central), on the left both rise together with slope -1 "
+              "as round-off takes over. The forward difference is best near 1e-7, the central one near 1e-5, "
+              "about two orders of magnitude more accurate.")
+# Where exactly the minimum falls is rounding noise; the ranges it falls in are not.
+expected = {"forward": (1e-7, 1e-8, 1e-6), "central": (1e-9, 1e-6, 1e-4)}  # error below, best ε from, to
+for m, values in errs.items():
+    best = int(np.argmin(values))
+    bound, low, high = expected[m]
+    print(f"{m:<8} difference: smallest relative error below {bound:.0e}: {values[best] < bound}, "
+          f"at an ε between {low:.0e} and {high:.0e}: {low <= eps_values[best] <= high}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The cost argument
+#
+# Each finite-difference estimate needs extra evaluations of E, i.e. forward passes over the data:
+# one per parameter plus one (forward difference) or two per parameter (central difference).
+# Backpropagation gets *all* partial derivatives from one forward and one backward pass, and the
+# backward pass costs about as much as the forward pass. A network with 2 inputs and H hidden units
+# has H·(2 + 2) + 1 parameters:
+
+# %% slideshow={"slide_type": "-"}
+print(" hidden   parameters   forward diff.   central diff.   backpropagation")
+for hidden in (2, 8, 32, 128, 512):
+    n_params = nw.Network.random(2, hidden, rng=np.random.default_rng(0)).n_params
+    print(f"{hidden:7d}   {n_params:10d}   {nw.forward_passes(n_params, 'forward'):13d}   "
+          f"{nw.forward_passes(n_params, 'central'):13d}   1 forward + 1 backward")
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Measured times on 100 samples tell the same story: finite differences grow in proportion to the number
+# of parameters *times* the cost of a forward pass, backpropagation only with the cost of one pass. Run
+# the next cell to measure them on your machine (its output is not stored, because times differ from
+# run to run). On a 2-core laptop one gradient by backpropagation takes a fraction of a millisecond at
+# every size, while central differences grow from about a millisecond at 9 parameters to a few hundred
+# milliseconds at 513. For the lecture's "1M samples and 100k weights" the difference is a factor of
+# about 100 000.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output", "timing"]
+def best_time(fn, *args, repeat=3, **kwargs):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+rng = np.random.default_rng(11)
+X_t, y_t = rng.standard_normal((100, 2)), rng.uniform(0.0, 1.0, 100)
+sizes, timings = [], {"backpropagation": [], "forward difference": [], "central difference": []}
+for hidden in (2, 4, 8, 16, 32, 64, 128):
+    net_t = nw.Network.random(2, hidden, rng=rng)
+    sizes.append(net_t.n_params)
+    timings["backpropagation"].append(best_time(net_t.gradient, X_t, y_t))
+    timings["forward difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="forward"))
+    timings["central difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="central"))
+
+print("time for one gradient on 100 samples, in ms (measured now, on this machine)")
+print(" parameters   " + "   ".join(f"{label:>18}" for label in timings))
+for k, n_params in enumerate(sizes):
+    print(f"{n_params:11d}   " + "   ".join(f"{1000 * values[k]:18.2f}" for values in timings.values()))
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · Training
+#
+# The lecture's recipe: *in each iteration take the i-th input vector*, pass it forward, compare oᵢ
+# with yᵢ, and update the weights with learning rate η. That is **per-sample** training: n updates per
+# pass over the data (an *epoch*), each with the gradient of Eᵢ = ½(yᵢ − oᵢ)². **Full-batch** training
+# makes one update per epoch with the gradient of the whole E = Σᵢ Eᵢ, the sum of the per-sample
+# gradients; for small η one full-batch epoch therefore moves the weights about as far as one
+# per-sample epoch.
+#
+# > **Note — the momentum formula.** The slide writes $W_{i+1} = -\eta\, \partial E/\partial W_i + \mu W_i$. As printed, the
+# > new weights forget the old ones (there is no $W_i + \dots$), and $\mu W_i$ shrinks the weights instead of
+# > adding memory. The momentum update keeps the previous *step* Δw:
+# > $$\Delta w_t = -\eta\,\frac{\partial E}{\partial w} + \mu\,\Delta w_{t-1}, \qquad w \leftarrow w + \Delta w_t .$$
+# > With μ = 0 it is plain gradient descent; with μ close to 1 the steps keep going in directions
+# > where successive gradients agree.
+#
+# Per-sample training with momentum, in plain lines:
+
+# %% slideshow={"slide_type": "-"}
+def train_per_sample(net, X, y, lr, mu, epochs):
+    w = net.vector()
+    dw = np.zeros_like(w)
+    for _ in range(epochs):
+        for x_i, y_i in zip(X, y, strict=True):              # "take the i-th input vector"
+            g = net.with_vector(w).gradient(x_i, y_i)        # forward + backward pass for sample i
+            dw = -lr * g + mu * dw                           # Δw_t = −η ∂E/∂w + μ Δw_{t−1}
+            w = w + dw                                       # w ← w + Δw_t
+    return net.with_vector(w)
+
+
+X_xor, y_xor = data.xor()
+XOR = ex.XOR_RUN
+start = nw.Network.random(2, XOR["hidden"], lam=1.0, rng=np.random.default_rng(XOR["seed"]))
+plain = train_per_sample(start, X_xor, y_xor, XOR["lr"], XOR["momentum"], epochs=50)
+history = nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=XOR["momentum"], epochs=50, mode="sample")
+print("after 50 epochs, the plain loop and helpers.network.train agree to 12 digits:",
+      np.allclose(plain.vector(), history.final.vector(), rtol=1e-12, atol=1e-12))
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Now the full XOR run of this notebook: 4 hidden units, λ = 1, η = 1, μ = 0.9, 300 epochs, weights
+# from seed 0. `helpers.network.train` returns a record with the weights after every epoch, the error
+# E and the accuracy (the fraction of samples on the right side of o = ½).
+
+# %% slideshow={"slide_type": "-"}
+xor_run = nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=XOR["momentum"], epochs=XOR["epochs"],
+                   mode="sample")
+print(f"E: {xor_run.errors[0]:.4f} at the start -> {xor_run.errors[-1]:.6f} after {xor_run.epochs} epochs "
+      f"({xor_run.updates} updates)")
+print(f"accuracy: {100 * xor_run.accuracy[-1]:.0f} %, first reached at epoch {xor_run.first_epoch_solved()}")
+for corner, target, out in zip(X_xor, y_xor, xor_run.final.predict(X_xor), strict=True):
+    print(f"x = ({corner[0]:g}, {corner[1]:g})   y = {target:g}   o = {out:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Per-sample against full-batch updates, each with and without momentum, from the same start:
+
+# %% slideshow={"slide_type": "subslide"}
+settings = [("sample", 0.0), ("sample", 0.9), ("batch", 0.0), ("batch", 0.9)]
+xor_runs = {s: nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=s[1], epochs=XOR["epochs"], mode=s[0])
+            for s in settings}
+print("updates     μ     E after 300 epochs   accuracy   all four right from epoch")
+for (mode, mu), run in xor_runs.items():
+    first = run.first_epoch_solved()
+    print(f"{mode:<10} {mu:4.1f}   {run.errors[-1]:18.6f}   {100 * run.accuracy[-1]:6.0f} %   "
+          f"{'never' if first is None else first:>10}")
+
+fig, ax = plotting.new_figure(width=9.0, height=4.2)
+for ((mode, mu), run), color in zip(xor_runs.items(), plotting.CYCLE, strict=False):
+    ax.semilogy(np.maximum(run.errors, 1e-12), color=color, ls="-" if mu else "--",
+                label=f"{'per-sample' if mode == 'sample' else 'full-batch'}, μ = {mu:g}")
+ax.set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="XOR, η = 1: error per epoch")
+ax.legend()
+plotting.show(fig, "Error against epoch on a log scale for four XOR runs. Both runs with momentum 0.9 leave the "
+              "plateau at E = 0.5 within 30 to 70 epochs and end near 0.001; the two runs without momentum, "
+              "per-sample and full-batch, nearly coincide and stay on the plateau for about 150 epochs, ending "
+              "near 0.05.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Two moons.** 100 points of two interleaving half circles (seeded, shuffled once so that the
+# per-sample pass does not see all of one class first), 8 hidden units, η = 0.1, μ = 0.9, 200 epochs.
+# The colour shows the network's output o over the plane: blue where it says class 0, orange where
+# it says class 1, white on the decision boundary o = ½.
+
+# %% slideshow={"slide_type": "subslide"} tags=["gallery"]
+rng = np.random.default_rng(3)
+X_moons, y_moons = data.two_moons(100, noise=0.15, rng=rng)
+order = rng.permutation(100)
+X_moons, y_moons = X_moons[order], y_moons[order]
+
+start_moons = nw.Network.random(2, 8, lam=1.0, rng=np.random.default_rng(3))
+moons_runs = {mode: nw.train(start_moons, X_moons, y_moons, lr=0.1, momentum=0.9, epochs=200, mode=mode)
+              for mode in ("batch", "sample")}
+for mode, run in moons_runs.items():
+    print(f"{mode:<6}  E: {run.errors[0]:7.3f} -> {run.errors[-1]:.4f}   accuracy {100 * run.accuracy[-1]:.0f} %")
+
+
+def draw_output(ax, run, X, y, view, title):
+    x0, x1, y0, y1 = view
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
+    o = run.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    ax.contourf(gx, gy, o, levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP)  # bands of 0.1 in o
+    ax.contour(gx, gy, o, levels=[0.5], colors=plotting.CURVE, linewidths=1.5)
+    style = {"s": 40, "edgecolors": "black", "linewidths": 0.6}
+    ax.scatter(*X[y < 0.5].T, marker="o", color=plotting.OKABE_ITO["blue"], label="class 0", **style)
+    ax.scatter(*X[y >= 0.5].T, marker="^", color=plotting.OKABE_ITO["vermillion"], label="class 1", **style)
+    ax.set(xlabel="x₁", ylabel="x₂", title=title)
+    ax.grid(False)
+
+
+fig, axes = plotting.new_figure(3, height=4.0)
+draw_output(axes[0], xor_run, X_xor, y_xor, (-0.5, 1.5, -0.5, 1.5), "XOR, per-sample")
+axes[0].set(xticks=[0, 0.5, 1], yticks=[0, 0.5, 1])
+draw_output(axes[1], moons_runs["batch"], X_moons, y_moons, (-1.6, 2.6, -1.5, 1.6), "two moons, full batch")
+axes[1].legend(loc="lower left", ncols=2, handletextpad=0.1, columnspacing=0.6)
+for (mode, run), color in zip(moons_runs.items(), plotting.CYCLE, strict=False):
+    axes[2].semilogy(run.errors, color=color, label="full-batch" if mode == "batch" else "per-sample")
+axes[2].set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="two moons: error")
+axes[2].legend()
+plotting.show(fig, "Left: XOR output map, a diagonal orange band through the corners (0,1) and (1,0) between "
+              "two blue regions holding (0,0) and (1,1): all four corners on the right side. Middle: two moons "
+              "output map with a curved boundary that follows the gap between the half circles. Right: error "
+              "curves of the two moons runs on a log scale, both falling from about 22 to about 0.05; the "
+              "per-sample run leaves the first plateau sooner.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Try it
+#
+# The network trains when you change a training setting (data, kind of update, η, μ, hidden units,
+# λ, epochs), from the same seeded start each time; the **show epoch** slider and ▶ Play then replay
+# the stored run, so you can watch the boundary form epoch by epoch. On the left, the background
+# colour is the network's output o (blue: class 0, white: o = ½, orange: class 1) and the markers are
+# the training data (blue circles: class 0, orange triangles: class 1). (Full-batch training is a few
+# array operations per epoch and takes a few hundredths of a second here; per-sample training on two
+# moons is 20 000 updates one after the other and takes half a second or more per change.)
+# Things to look for:
+# - two moons, full-batch, μ = 0.9 against μ = 0: without momentum the boundary is still almost a
+#   straight line after 200 epochs (88 % right); with it, it bends around the moons;
+# - per-sample, η = 0.1, then 1, then 1.5: faster and faster, until the first steps drive every unit
+#   into saturation and the run stalls at E = 25 with every output the same (the readout says so);
+# - λ = 5 or more stalls in the same way; λ = 0.05 barely moves at all. Exercise 4 asks why;
+# - XOR with a single hidden unit: one unit draws one straight boundary, and no straight line
+#   separates XOR, however long it trains. With 2 units and 500 epochs it works.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+NetworkDemo()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · Exercises
+#
+# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
+#
+# **Exercise 1.** An output unit with λ = 2 gives o = 0.8 for a sample whose target is y = 1. Compute
+# its delta $\delta_o = \partial E/\partial z_\text{out}$ for $E = \frac{1}{2}(y - o)^2$, by hand.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_output_delta(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# δₒ = (o − y)·λ·o(1 − o) = (0.8 − 1)·2·0.8·0.2 = −0.064. `ex.check_output_delta(-0.064)`
+# </details>
+#
+# **Exercise 2.** A hidden unit of the same network has output h = 0.5 and is connected to that
+# output unit with weight w = 1.5. Compute its delta δ = ∂E/∂z (same λ = 2).
+
+# %% slideshow={"slide_type": "-"}
+ex.check_hidden_delta(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ∂E/∂h = δₒ·w = −0.064·1.5 = −0.096; times the unit's slope λ·h(1 − h) = 2·0.5·0.5 = 0.5 gives
+# δ = −0.048. `ex.check_hidden_delta(-0.048)`
+# </details>
+#
+# **Exercise 3.** How many forward passes does a central-difference gradient of a network with
+# 2 inputs, 8 hidden units and one output need?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_forward_passes(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 2·8 weights into the hidden layer, 8 hidden biases, 8 weights into the output and 1 output bias:
+# 33 parameters, two passes each, 66 forward passes (backpropagation: one forward and one backward).
+# `ex.check_forward_passes(66)`
+# </details>
+#
+# **Exercise 4.** Find a steepness λ at which the notebook's XOR training (4 hidden units, η = 1,
+# μ = 0.9, 300 epochs, seed 0) stalls, and explain why it does. You may try values with
+# `ex.xor_history(lam)` or in the widget (data XOR, per-sample, η = 1, 4 hidden units) first.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_stalling_lambda(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# Two ways, e.g. λ = 10 or λ = 0.1 (`ex.check_stalling_lambda(10)`).
+#
+# - **Large λ** (here from about 3): the weighted sums are multiplied by λ, the first updates are
+#   large, and the outputs are driven to 0 or 1, on the wrong side for some corners. There the slope
+#   λ·o(1 − o) is practically zero, and every delta is multiplied by it: the gradient vanishes while
+#   the error is still large. This is the *saturation* that makes deep sigmoid networks hard to train.
+# - **Small λ** (here below about 0.4): the sigmoid is nearly flat, every output stays near ½, and the
+#   gradient carries the factor λ for the output weights and λ² for the hidden weights: the steps are
+#   too small to leave the start in 300 epochs.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Forward phase: $z = \sum w_i x_i + b$ and $y = 1/(1 + e^{-\lambda z})$ unit by unit; the sigmoid is evaluated through
+#   $e^{-\lambda|z|}$ so that it never overflows, and its slope is $\lambda \cdot y(1 - y)$.
+# - Backward phase: δₒ = (o − y)·λ·o(1 − o) at the output (∂E/∂o = o − y, not y − o),
+#   δⱼ = (Σ next deltas × weights)·λ·hⱼ(1 − hⱼ) in the hidden layer, and ∂E/∂w = δ × the weight's input.
+# - Backpropagation agrees with central differences to about 1e−10 relative error; forward differences
+#   reach about 1e−8. The best ε balances truncation (falls with ε) and round-off (grows as ε shrinks).
+# - Finite differences cost one or two forward passes per parameter, backpropagation two passes in all.
+# - Momentum keeps the previous step: $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$.
+# - Saturated sigmoids (large λ, large weights) stall learning, and so do nearly flat ones (small λ).
+#
+# **Next:** [04 · SGD and mini-batches](04_sgd_minibatch.ipynb): per-sample updates as *stochastic*
+# gradient descent, shuffling, and mini-batches between the two extremes seen here.

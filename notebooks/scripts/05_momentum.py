@@ -1,0 +1,665 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 05 · Momentum: moving averages and gradient descent with momentum
+#
+# Plain gradient descent forgets: every step looks only at the gradient where it stands now. In a long,
+# narrow valley that makes it zig-zag across the valley and crawl along it, and with noisy mini-batch
+# gradients it jitters from batch to batch. *Momentum* gives the method a memory: it steps along an
+# exponentially weighted moving average of the recent gradients. This notebook builds the moving average
+# first, then momentum, and measures what it buys and what it costs.
+#
+# **You will learn**
+# - the exponentially weighted moving average $V_t = \beta V_{t-1} + (1-\beta) X_t$, its window $\approx 1/(1-\beta)$, and
+#   the start-up bias of $V_0 = 0$ with its correction $V_t/(1-\beta^t)$;
+# - momentum with the learning rate written out, and why the two common ways of writing it are the same
+#   method with rescaled learning rates;
+# - why momentum wins in a ravine, where its stability limit lies, and which β is fastest;
+# - what momentum does to noisy gradients and to the quartic's hump.
+#
+# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_sgd_minibatch.ipynb)
+
+# %% slideshow={"slide_type": "-"}
+import numpy as np
+
+import helpers
+from helpers import momentum as mom
+from helpers import plotting
+from helpers.data import linear_regression, noisy_series
+from helpers.demos.momentum import EwmaDemo, RavineDemo
+from helpers.exercises import momentum as ex
+from helpers.minibatch import least_squares, mse_grad, mse_loss
+
+helpers.use_house_style()
+BLUE, ORANGE, GREEN = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"], plotting.OKABE_ITO["green"]
+RED, PURPLE, SKY = plotting.OKABE_ITO["vermillion"], plotting.OKABE_ITO["purple"], plotting.OKABE_ITO["sky"]
+LIGHT = "#AAAAAA"  # data points, kept light behind the curves
+t, signal, series = noisy_series(150, noise=1.0, rng=np.random.default_rng(5))
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1 · The exponentially weighted moving average
+#
+# The lecture introduces momentum as "a kind of moving average on our intermediate computation", more
+# precisely an exponentially weighted one. For a series $X_1, X_2, \dots$ and a factor $0 \le \beta < 1$:
+#
+# $$V_0 = 0, \qquad V_t = \beta\, V_{t-1} + (1-\beta)\, X_t .$$
+#
+# > **Note — a typo on the slide.** The slide prints $V_t = \beta V_{t-i} + (1-\beta) X_i$. Both indices should be
+# > $t$: the new average is the previous one, $V_{t-1}$, mixed with the newest value $X_t$.
+#
+# Our series is a slowly varying signal with noise on top (made with a seeded generator, so every run
+# gives the same numbers). The average in five plain lines, and the tested helper:
+
+# %% slideshow={"slide_type": "-"}
+def moving_average(xs, beta):
+    v, out = 0.0, []
+    for x in xs:  # X_1, X_2, ...
+        v = beta * v + (1 - beta) * x
+        out.append(v)
+    return np.array(out)
+
+
+avg = moving_average(series, 0.9)
+print("identical to helpers.momentum.ewma:", np.array_equal(avg, mom.ewma(series, 0.9)))
+for k in range(5):
+    print(f"t = {k + 1}   X_t = {series[k]:6.3f}   V_t = {avg[k]:6.3f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Unrolling the recursion shows what $V_t$ is: a weighted sum of all the values so far, with weights that
+# fall by a factor β per step back,
+#
+# $$V_t = (1-\beta)\left(X_t + \beta X_{t-1} + \beta^2 X_{t-2} + \dots + \beta^{t-1} X_1\right).$$
+#
+# The weights add up to $(1-\beta)(1 + \beta + \dots + \beta^{t-1}) = 1 - \beta^t$, which tends to 1. Most of the weight sits
+# on the last $\approx 1/(1-\beta)$ values ($\beta^{1/(1-\beta)} \approx 1/e$, so that window carries about 63 % of it): β = 0.9
+# averages over roughly the last 10 values, β = 0.98 over the last 50. A longer window removes more noise
+# but reacts later to a change of the signal: it *lags*.
+
+# %% slideshow={"slide_type": "-"}
+print(" beta   window 1/(1-beta)   weight on the last window   RMS distance to the signal")
+for beta in (0.0, 0.5, 0.8, 0.9, 0.95, 0.98):
+    window = mom.effective_window(beta)
+    share = 1 - beta ** round(window)
+    corrected = mom.ewma(series, beta, bias_correction=True)
+    rms = np.sqrt(np.mean((corrected - signal) ** 2))
+    print(f"{beta:5.2f}   {window:17.1f}   {share:25.3f}   {rms:26.3f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# (The distance is measured for the bias-corrected average introduced below, so that only noise and lag
+# count.) The noise falls as the window grows, until the lag takes over: for this series β ≈ 0.8 is the
+# sweet spot. The figure shows the raw average $V_t$ for three values of β:
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plotting.new_figure(height=3.4)
+ax.plot(t + 1, series, "o", color=LIGHT, ms=2.5, label="data $X_t$")
+ax.plot(t + 1, signal, color="black", lw=1, label="clean signal")
+for beta, colour in ((0.5, GREEN), (0.9, BLUE), (0.98, ORANGE)):
+    window = mom.effective_window(beta)
+    ax.plot(t + 1, mom.ewma(series, beta), color=colour, label=f"$V_t$, β = {beta} (window ≈ {window:.0f})")
+ax.set_xlabel("$t$")
+ax.set_ylabel("value")
+ax.set_title("moving average, three values of β")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the data, not over it
+plotting.show(fig, "A noisy series with its moving average for three values of beta. With beta 0.5 the average is "
+              "still noisy; with 0.9 it is smooth and close to the signal; with 0.98 it is very smooth but lags "
+              "behind the signal. All three start at 0 and need a while to climb to the data.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The start-up bias and its correction
+#
+# All three curves start near 0, far below the data. That is the start value $V_0 = 0$: after t steps the
+# weights of the data add up to only $1 - \beta^t$, and the missing $\beta^t$ sits on $V_0 = 0$. With $\beta = 0.9$,
+# $V_1 = 0.1 \cdot X_1$ is a tenth of the first value. Dividing by the weight collected so far turns $V_t$ back into
+# a proper weighted *mean*:
+#
+# $$\hat V_t = \frac{V_t}{1-\beta^t}.$$
+#
+# For large t the divisor is ≈ 1 and the correction fades out. The check below computes the corrected
+# value directly as a weighted mean of $X_1 \dots X_t$ and compares it with the helper:
+
+# %% slideshow={"slide_type": "-"}
+beta = 0.9
+raw = mom.ewma(series, beta)
+corrected = mom.ewma(series, beta, bias_correction=True)
+print(" t    X_t    V_t    1-beta^t   V_t/(1-beta^t)")
+for k in range(6):
+    print(f"{k + 1:2d}  {series[k]:5.2f}  {raw[k]:5.2f}  {1 - beta ** (k + 1):9.3f}  {corrected[k]:15.2f}")
+
+direct = [np.average(series[:n], weights=beta ** np.arange(n - 1, -1, -1)) for n in range(1, len(series) + 1)]
+print("corrected average equals the weighted mean of X_1 ... X_t:", np.allclose(corrected, direct, rtol=1e-12))
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plotting.new_figure(height=3.4)
+k = np.arange(1, 41)
+ax.plot(k, series[:40], "o", color=LIGHT, ms=4, label="data $X_t$")
+ax.plot(k, signal[:40], color="black", lw=1, label="clean signal")
+ax.plot(k, raw[:40], "-", color=BLUE, label="$V_t$ (raw)")
+ax.plot(k, corrected[:40], "--", color=ORANGE, label="$V_t/(1-\\beta^t)$ (corrected)")
+ax.set_xlabel("$t$")
+ax.set_ylabel("value")
+ax.set_title(f"the first 40 points, β = {beta}")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+plotting.show(fig, "The first 40 points with beta 0.9. The raw average starts near zero and climbs slowly towards "
+              "the data; the corrected average starts at the first data value and follows the level of the data "
+              "from the beginning.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Try it: the moving average
+#
+# Slide β and watch the trade-off: small β follows every wiggle of the noise, large β is smooth but lags
+# and, without correction, takes a long time to climb away from 0 (right panel). "show up to t" with ▶
+# Play builds the average one value at a time.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+EwmaDemo(beta=0.9)
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2 · Momentum, with the learning rate written out
+#
+# Momentum applies this average to the gradients. The lecture writes SGD with momentum as
+# $v_t = \beta v_{t-1} + (1-\beta) \nabla L$, $w = w - v_t$.
+#
+# > **Note — where is the learning rate?** As printed, the step is the averaged gradient itself: the
+# > learning rate has been folded into v (or set to 1). With the learning rate written out, the method is
+# >
+# > $$v_t = \beta\, v_{t-1} + (1-\beta)\,\nabla L(w_{t-1}), \qquad w_t = w_{t-1} - \eta\, v_t, \qquad v_0 = 0 .$$
+# >
+# > Many books and PyTorch's `SGD(momentum=β)` write $v_t = \beta v_{t-1} + \nabla L$, $w_t = w_{t-1} - \eta v_t$ instead.
+# > It is the same method with a rescaled learning rate, as shown below.
+#
+# Here is the lecture's form as a loop, on the test problem of section 3 (a narrow valley in the plane),
+# and the tested helper `helpers.momentum.momentum`, which returns a run record like gradient descent's:
+
+# %% slideshow={"slide_type": "-"}
+def momentum_loop(grad, w0, lr, beta, steps):
+    w, v = np.asarray(w0, dtype=float), 0.0
+    path = [w]
+    for _ in range(steps):
+        v = beta * v + (1 - beta) * grad(w)
+        w = w - lr * v
+        path.append(w)
+    return np.array(path)
+
+
+ravine = helpers.Quadratic2D((1.0, 25.0))
+start = np.array([-9.0, 4.0])
+path = momentum_loop(ravine.grad, start, lr=0.2, beta=0.5, steps=40)
+run = mom.momentum(ravine, start, 0.2, 0.5, max_steps=40, tol=1e-12)
+print("identical to the helper's iterates:", np.array_equal(path, run.iterates))
+print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e}")
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The other convention is the same method
+#
+# Write $u_t = \beta u_{t-1} + \nabla L(w_{t-1})$ for the "summed" velocity. Both velocities start at 0, and if
+# $u_{t-1} = v_{t-1}/(1-\beta)$, then
+#
+# $$u_t = \beta\,\frac{v_{t-1}}{1-\beta} + \nabla L = \frac{\beta v_{t-1} + (1-\beta)\nabla L}{1-\beta} = \frac{v_t}{1-\beta}.$$
+#
+# So $u_t = v_t/(1-\beta)$ at every step, and the steps $\eta' u_t$ and $\eta v_t$ are equal exactly when
+#
+# $$\eta' = (1-\beta)\,\eta .$$
+#
+# The same method, with the learning rate scaled by 1 − β. (This is also the update the backpropagation
+# slide of the lecture writes as $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$: the summed form with $\mu = \beta$, see notebook 03.)
+# In floating point the two agree to rounding:
+
+# %% slideshow={"slide_type": "-"}
+def momentum_sum_loop(grad, w0, lr, beta, steps):
+    w, u = np.asarray(w0, dtype=float), 0.0
+    path = [w]
+    for _ in range(steps):
+        u = beta * u + grad(w)
+        w = w - lr * u
+        path.append(w)
+    return np.array(path)
+
+
+print(" eta   beta   eta' = (1-beta)*eta   largest difference of the iterates")
+for lr, beta in [(0.2, 0.5), (0.5, 0.9), (1.0, 0.95)]:
+    averaged = momentum_loop(ravine.grad, start, lr, beta, 200)
+    summed = momentum_sum_loop(ravine.grad, start, (1 - beta) * lr, beta, 200)
+    print(f"{lr:4.1f}   {beta:4.2f}   {(1 - beta) * lr:19.3f}   {np.max(np.abs(averaged - summed)):.1e}")
+print("helpers.momentum.equivalent_lr(0.5, 0.9) =", f"{mom.equivalent_lr(0.5, 0.9):.3f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# With β = 0 the velocity is just the gradient, and momentum *is* plain gradient descent, iterate for
+# iterate, status for status:
+
+# %% slideshow={"slide_type": "-"}
+gd = helpers.gradient_descent(ravine, start, 0.07, max_steps=1000)
+m0 = mom.momentum(ravine, start, 0.07, 0.0, max_steps=1000)
+print("identical iterates:", np.array_equal(gd.iterates, m0.iterates))
+print(f"gradient descent: {gd.outcome()}   momentum with beta = 0: {m0.outcome()}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3 · The ravine
+#
+# The valley is f(x) = ½(x₁² + 25·x₂²): curvature 1 along x₁, 25 across it (condition number 25). On a
+# direction of curvature λ, plain gradient descent multiplies the error by 1 − ηλ per step, so it is
+# stable only for η < 2/25 = 0.08; and at such a small η the flat direction shrinks by a factor
+# 1 − η ≥ 0.92 per step: gradient descent crawls along the valley floor. Momentum lets the steps along
+# the floor, which keep pointing the same way, build up speed, while the steps across the valley, which
+# alternate in sign, average out. Four runs from the start (−9, 4) (the figure leaves out the diverging
+# one):
+
+# %% slideshow={"slide_type": "-"}
+settings = [("gradient descent", 0.07, 0.0), ("gradient descent", 0.2, 0.0),
+            ("momentum", 0.2, 0.5), ("momentum", 0.2, 0.9)]
+ravine_runs = [mom.momentum(ravine, start, lr, beta, max_steps=1000, bound=100.0) for _, lr, beta in settings]
+for (name, lr, beta), run in zip(settings, ravine_runs, strict=True):
+    print(f"{name:<17} eta = {lr:<5} beta = {beta:<4} {run.outcome()}")
+
+
+# %% slideshow={"slide_type": "subslide"} tags=["gallery"]
+def ravine_axes(ax):
+    gx, gy = np.meshgrid(np.linspace(-10, 10, 161), np.linspace(-5, 5, 81))
+    ax.contour(gx, gy, ravine.f(np.stack([gx, gy], axis=-1)), levels=np.geomspace(0.1, 300, 7),
+               colors=plotting.CURVE, linewidths=0.7)
+    ax.plot([0], [0], "*", color="black", ms=10)
+    ax.set_xlim(-10, 10)
+    ax.set_ylim(-5, 5)
+    ax.set_xticks([-5, 0, 5])  # no ticks at the corners, where the two axes' labels would meet
+    ax.set_yticks([-4, 0, 4])
+    ax.set_xlabel("$x_1$")
+    ax.grid(False)  # the contours are the reference lines here
+
+
+fig, axes = plotting.new_figure(3, height=2.9, sharey=True)
+for ax, i, colour in zip(axes, (0, 2, 3), [RED, BLUE, BLUE], strict=True):
+    (name, lr, beta), run = settings[i], ravine_runs[i]
+    ravine_axes(ax)
+    shown = run.iterates[:81]
+    ax.plot(shown[:, 0], shown[:, 1], "-o", color=colour, lw=1, ms=2.5)
+    ax.set_title(f"η = {lr}, β = {beta}\n{run.outcome()}")
+axes[0].set_ylabel("$x_2$")
+plotting.show(fig, "Three trajectories on the contours of the ravine, at most 80 steps drawn. Gradient descent "
+              "with eta 0.07 zig-zags across the valley and creeps along its flat floor. Momentum with eta 0.2, "
+              "beta 0.5 swings across the valley a few times with shrinking swings while it runs quickly along it; "
+              "with beta 0.9 it overshoots along the valley and circles in.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Momentum at η = 0.2 converges where plain gradient descent at η = 0.2 blows up (its zig-zag across the
+# valley grows by a factor |1 − 0.2·25| = 4 per step), and needs a quarter of the steps of the
+# gradient-descent run at η = 0.07. With β = 0.9 it overshoots and circles the minimum
+# several times: too much memory. How many steps does it take, as a function of β? For four learning
+# rates, all β from 0 to 0.99 at once (`helpers.momentum.momentum_grid` runs a whole grid of settings in
+# one vectorised loop; every cell is exactly the single run); the curves are drawn further down, next to
+# the map of the whole (η, β) plane:
+
+# %% slideshow={"slide_type": "-"}
+betas = np.round(np.arange(0.0, 0.991, 0.01), 2)
+curve_lrs = [2 / 26, 0.2, 0.5, 1.0]
+curves = mom.momentum_grid(ravine, start, np.array(curve_lrs)[:, None], betas[None, :], max_steps=3000, bound=100.0)
+print("  eta   unstable below beta (predicted)   smallest converging beta   fastest beta   steps   steps at beta = 0")
+for row, lr in enumerate(curve_lrs):
+    status, steps = curves.status[row], curves.steps[row]
+    predicted = max(0.0, (lr * 25 - 2) / (lr * 25 + 2))  # from eta*25 < 2(1 + beta)/(1 - beta)
+    ok = status == "converged"
+    best = np.argmin(np.where(ok, steps, np.iinfo(int).max))
+    at_zero = f"{steps[0]}" if ok[0] else status[0]
+    print(f"{lr:5.3f}   {predicted:32.3f}   {betas[ok][0]:24.2f}   {betas[best]:12.2f}   {steps[best]:5d}"
+          f"   {at_zero:>17}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The stability limit
+#
+# Along one axis of curvature λ the gradient is λx, and the two momentum equations combine into one
+# recurrence for x alone: $x_{t+1} = (1 + \beta - h) \cdot x_t - \beta \cdot x_{t-1}$ with $h = \eta(1-\beta)\lambda$. Its solutions are
+# combinations of $z^t$ for the two roots of $z^2 - (1 + \beta - h) z + \beta = 0$, and both roots lie inside the unit
+# circle exactly when $0 < h < 2(1+\beta)$, that is
+#
+# $$0 < \eta\lambda < \frac{2(1+\beta)}{1-\beta} \qquad\text{(lecture's form; } 0 < \eta\lambda < 2(1+\beta) \text{ for } v = \beta v + \nabla L\text{)}.$$
+#
+# For β = 0 this is gradient descent's η < 2/λ; β = 0.9 raises the limit 19-fold. The largest modulus of the
+# roots (`helpers.momentum.spectral_radius`) is the factor by which the error shrinks per step. Just
+# below and just above the limit for the stiff direction, λ = 25:
+
+# %% slideshow={"slide_type": "-"}
+print(" beta   limit eta < 2(1+beta)/((1-beta)*25)   at 0.97 x limit            at 1.03 x limit")
+for beta in (0.0, 0.5, 0.9, 0.97):
+    limit = mom.stability_limit(beta, 25.0)
+    below = mom.momentum(ravine, start, 0.97 * limit, beta, max_steps=20_000, bound=100.0)
+    above = mom.momentum(ravine, start, 1.03 * limit, beta, max_steps=20_000, bound=100.0)
+    rho_below = mom.spectral_radius(0.97 * limit, beta, 25.0)
+    rho_above = mom.spectral_radius(1.03 * limit, beta, 25.0)
+    print(f"{beta:5.2f}   {limit:35.3f}   {below.status:<9} (rho {rho_below:.3f})   "
+          f"{above.status:<9} (rho {rho_above:.3f})")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# The whole (η, β) plane at once: 90 learning rates × 50 values of β in one vectorised call. In the
+# figure below (right) each cell is coloured by the steps its run needs; the black curve is the limit for
+# the stiff direction (λ = 25), the dashed one for the flat direction (λ = 1), which would only bind for
+# small β if the stiff one did not bind first; grey cells diverged, white ones had not converged after
+# 1000 steps. Left, the four curves of steps against β from above, each with its predicted stability
+# limit as a dotted line.
+
+# %% slideshow={"slide_type": "-"}
+lr_axis = np.geomspace(0.01, 3.0, 90)
+beta_axis = np.linspace(0.0, 0.98, 50)
+plane = mom.momentum_grid(ravine, start, lr_axis[None, :], beta_axis[:, None], max_steps=1000, bound=100.0)
+counts = plane.counts()
+print(f"{plane.steps.size} runs: {counts['converged']} converged, {counts['diverged']} diverged, "
+      f"{counts['max_steps']} not converged within 1000 steps")
+inside = lr_axis[None, :] < mom.stability_limit(beta_axis, 25.0)[:, None]
+print("every cell below the limit curve converges or is still going:", bool(np.all(plane.status[inside] != "diverged")))
+print("every cell above it diverges:", bool(np.all(plane.status[~inside] == "diverged")))
+
+steps_or_inf = np.where(plane.status == "converged", plane.steps, np.iinfo(int).max)
+i, j = np.unravel_index(np.argmin(steps_or_inf), steps_or_inf.shape)
+lr_best, beta_best = mom.optimal_parameters(ravine.curvatures)
+theory = mom.momentum(ravine, start, lr_best, beta_best, max_steps=1000)
+best_gd = mom.momentum(ravine, start, 2 / 26, 0.0, max_steps=1000)
+print(f"fastest cell of the grid: eta = {lr_axis[j]:.3f}, beta = {beta_axis[i]:.2f}, {plane.steps[i, j]} steps")
+print(f"theory: eta* = {lr_best:.3f}, beta* = {beta_best:.3f}, error factor per step "
+      f"{mom.spectral_radius(lr_best, beta_best, 25.0):.3f}, {theory.steps} steps")
+print(f"best plain gradient descent: eta = 2/26, error factor {12 / 13:.3f}, {best_gd.steps} steps")
+
+# %% slideshow={"slide_type": "subslide"}
+from matplotlib.colors import LogNorm
+
+fig, (left, ax) = plotting.new_figure(2, height=4.1, gridspec_kw={"width_ratios": [1, 1.3]})
+for row, (lr, colour) in enumerate(zip(curve_lrs, [RED, BLUE, GREEN, PURPLE], strict=True)):
+    ok = curves.status[row] == "converged"
+    left.plot(betas[ok], curves.steps[row][ok], color=colour, label=f"η = {lr:.3g}")
+    predicted = (lr * 25 - 2) / (lr * 25 + 2)
+    if predicted > 0:
+        left.axvline(predicted, color=colour, ls=":", lw=1.5)
+left.set_yscale("log")
+left.set_xlabel("β")
+left.set_ylabel("steps (tol 1e-6)")
+left.set_ylim(30, 3e4)  # headroom above the curves for the legend
+left.set_title("steps against β")
+left.legend(loc="upper left", ncols=2)
+shown = np.where(plane.status == "converged", plane.steps, np.nan).astype(float)
+mesh = ax.pcolormesh(lr_axis, beta_axis, shown, cmap="viridis_r", norm=LogNorm(), shading="nearest")
+ax.pcolormesh(lr_axis, beta_axis, np.where(plane.status == "diverged", 1.0, np.nan), cmap="Greys", vmin=0, vmax=3,
+              shading="nearest")
+limit_beta = np.linspace(0.0, 0.98, 200)
+ax.plot(mom.stability_limit(limit_beta, 25.0), limit_beta, color="black", lw=2, label="limit, λ = 25")
+ax.plot(mom.stability_limit(limit_beta, 1.0), limit_beta, "--", color="black", lw=1.5, label="limit, λ = 1")
+ax.plot(lr_axis[j], beta_axis[i], "*", color=ORANGE, ms=16, mec="black", label="fastest cell")
+ax.plot(lr_best, beta_best, "X", color=RED, ms=10, mec="white", label="(η*, β*)")
+ax.set_xscale("log")
+ax.set_xlim(lr_axis[0], lr_axis[-1])
+ax.set_ylim(0, 0.98)
+ax.set_yticks([0.25, 0.5, 0.75])
+ax.set_xlabel("learning rate η")
+ax.set_ylabel("β")
+ax.set_title("steps on the (η, β) plane")
+fig.colorbar(mesh, ax=ax, label="steps")
+fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=4)
+plotting.show(fig, "Left: steps to converge against beta for four learning rates. For eta = 2/26 (the best plain "
+              "gradient descent) the steps fall from 231 at beta 0 to 120 at beta 0.74, then rise. For larger eta "
+              "the curve starts at a dotted vertical line, the predicted stability limit, below which the runs "
+              "diverge; each curve has its minimum just right of that line and rises towards beta = 1. Right: map "
+              "over learning rate (log scale) and beta. Right of the solid stability curve every cell is grey "
+              "(diverged); left of it the colour shows the steps, fewest in a narrow band just left of the curve. "
+              "The fastest cell and the theoretical optimum eta 0.2, beta 0.44 lie next to each other there. "
+              "Small eta with small beta is slow; very large beta is slow everywhere.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Which β converges fastest?** On a quadratic whose curvatures run from μ to L (κ = L/μ), the classical
+# answer is β* = ((√κ − 1)/(√κ + 1))² with the step η*(1 − β*) = 4/(√L + √μ)²; here κ = 25 gives β* = 4/9
+# and η* = 0.2. Every direction then shrinks by √β* = 2/3 per step, against 12/13 for the best plain
+# gradient descent: for tolerance 10⁻⁶ about 57 steps instead of 231. (The fastest grid cell for our
+# particular start is a few steps quicker still; the theory optimises the worst start.) Two practical
+# lessons: with the lecture's form, *raising β means raising η too* (at a fixed η the gradient's weight
+# 1 − β shrinks), and the fastest settings sit right next to the stability cliff.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4 · Noisy gradients: the average smooths the path
+#
+# Mini-batch gradients (notebook 04) are noisy estimates of the full gradient. Momentum's velocity is an
+# average of the recent batch gradients, so it is a better estimate than any one of them. A line
+# ŷ = w·x + b fitted to 200 noisy points by mini-batches of 10, same η, same batches, with and without
+# momentum (`helpers.momentum.minibatch_momentum` uses the mini-batch primitives of notebook 04):
+
+# %% slideshow={"slide_type": "-"}
+x_data, y_data = linear_regression(200, w=2.0, b=-1.0, noise=0.5, rng=np.random.default_rng(4))
+best = least_squares(x_data, y_data)
+noisy = {beta: mom.minibatch_momentum(x_data, y_data, [-2.0, 3.0], 0.1, beta, batch_size=10, epochs=10,
+                                      rng=np.random.default_rng(1))
+         for beta in (0.0, 0.9)}
+print(f"least squares: w = {best[0]:.4f}, b = {best[1]:.4f}, MSE = {mse_loss(best, x_data, y_data):.4f}")
+print(" beta   error of the batch gradient   error of the velocity   mean cos between steps   "
+      "distance to (w*, b*)   excess MSE")
+for beta, run in noisy.items():
+    later = slice(run.updates // 2, None)  # the second half: after the start-up
+    full = np.array([mse_grad(p, x_data, y_data) for p in run.params[:-1]])
+    g_err = np.linalg.norm(run.batch_grads - full, axis=1)[later].mean()
+    v_err = np.linalg.norm(run.velocities[1:] - full, axis=1)[later].mean()
+    steps = np.diff(run.params, axis=0)[later]
+    cos = np.sum(steps[1:] * steps[:-1], axis=1) / np.linalg.norm(steps[1:], axis=1) / np.linalg.norm(steps[:-1], axis=1)
+    dist = np.linalg.norm(run.params[later] - best, axis=1).mean()
+    excess = run.losses[later].mean() - mse_loss(best, x_data, y_data)
+    print(f"{beta:5.1f}   {g_err:27.3f}   {v_err:21.3f}   {cos.mean():22.2f}   {dist:20.4f}   {excess:10.5f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Over the second half of the run (updates 100–200), the velocity is several times closer to the full
+# gradient than the batch gradient it replaces; successive steps point the same way (cosine near +0.7)
+# instead of jerking back and forth (negative cosine); and in this run the iterates also stay closer to
+# the least-squares line. The price is the start-up: the velocity starts at 0 and has to build up, just
+# like the moving average of section 1, and momentum overshoots before it settles.
+
+# %% slideshow={"slide_type": "subslide"}
+later = slice(100, None)  # updates 100 ... 200, after the start-up
+fig, (left, right) = plotting.new_figure(2, height=3.5, gridspec_kw={"width_ratios": [1, 1.25]})
+gw, gb = np.meshgrid(np.linspace(best[0] - 0.2, best[0] + 0.2, 81), np.linspace(best[1] - 0.15, best[1] + 0.15, 61))
+excess = np.array([[mse_loss((w, b), x_data, y_data) for w, b in zip(rw, rb, strict=True)]
+                   for rw, rb in zip(gw, gb, strict=True)]) - mse_loss(best, x_data, y_data)
+left.contour(gw, gb, excess, levels=np.geomspace(5e-4, 3e-2, 6), colors=plotting.CURVE, linewidths=0.7)
+left.grid(False)
+for beta, colour, label in ((0.0, RED, "mini-batch SGD"), (0.9, BLUE, "momentum")):
+    p = noisy[beta].params[later]
+    left.plot(p[:, 0], p[:, 1], "-", color=colour, lw=1, label=label)
+left.plot(*best, "*", color="black", ms=12, label="minimum")
+left.set_xlabel("w")
+left.set_ylabel("b")
+left.set_title("updates 100–200 (zoom)")
+run = noisy[0.9]
+k = np.arange(101, run.updates + 1)
+full = np.array([mse_grad(p, x_data, y_data) for p in run.params[100:-1]])
+right.plot(k, run.batch_grads[100:, 0], "o", color=LIGHT, ms=3, label="batch gradient")
+right.plot(k, run.velocities[101:, 0], color=BLUE, label="velocity (momentum run)")
+right.plot(k, full[:, 0], color="black", lw=1, label="full-data gradient")
+right.set_xlabel("update")
+right.set_ylabel("∂L/∂w")
+right.set_title("gradients, momentum run")
+fig.legend(loc="outside lower center", ncols=3)  # the labelled lines of both panels
+plotting.show(fig, "Left: contours of the MSE near its minimum with the second half of two runs. Plain mini-batch "
+              "SGD jumps around the least-squares point in a jagged random walk; momentum moves in smooth arcs "
+              "and stays closer to it. Right: for updates 100 to 200 of the momentum run the batch gradients "
+              "scatter widely around the full-data gradient, while the velocity stays close to it and changes "
+              "smoothly.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Over the hump: momentum on the quartic
+#
+# Notebook 02's quartic f(x) = x⁴ − 5x² − 3x has a local minimum at x ≈ −1.40 and the global one at
+# x ≈ 1.71, with a hump (a local maximum) at x ≈ −0.31 between them. Started in the left basin, plain
+# gradient descent with a sensible learning rate rolls into the local minimum and stays there. Momentum
+# carries speed: can it roll over the hump? From x₀ = −2 (f(−2) = 2, the hump is at f ≈ 0.46), every
+# combination of 81 learning rates × 50 values of β, all in one vectorised call; runs that stop at the
+# step limit are named by `helpers.optimizers.classify_outcomes` (a cycle, or bounded but not converged),
+# never as a minimum:
+
+# %% slideshow={"slide_type": "-"}
+quartic = helpers.Quartic()
+x_start = -2.0
+lr_q = np.geomspace(0.01, 1.0, 81)
+beta_q = np.linspace(0.0, 0.98, 50)
+qmap = mom.momentum_outcome_map(quartic, x_start, lr_q, beta_q, max_steps=3000, bound=100.0)
+for c in qmap.present():  # in whole percent: a chaotic cell at an edge may flip with the processor's rounding
+    share = 100 * qmap.fraction(c)
+    print(f"{qmap.labels[c]:<45} {'< 1' if share < 1 else f'{share:.0f}':>4} % of the (eta, beta) grid")
+glob = qmap.code_of("converged to the global")
+print(f"plain gradient descent (beta = 0) reaches the global minimum for {np.sum(qmap.code[0] == glob)} "
+      f"of {len(lr_q)} learning rates")
+print(f"smallest beta that reaches it for some eta: {beta_q[np.any(qmap.code == glob, axis=1)][0]:.2f}")
+lower = mom.momentum_outcome_map(quartic, -1.8, lr_q, beta_q, max_steps=3000, bound=100.0)
+print(f"from x0 = -1.8 (f = {float(quartic.f(-1.8)):.2f}, below the hump): global minimum in "
+      f"{np.sum(lower.code == lower.code_of('converged to the global'))} of {lower.code.size} cells")
+
+# %% slideshow={"slide_type": "subslide"}
+from matplotlib.colors import ListedColormap
+
+colours = [plotting.outcome_color(label) for label in qmap.labels]  # the palette of notebook 02
+examples = [(0.03, 0.0), (0.15, 0.9), (0.3, 0.9)]
+example_runs = [mom.momentum(quartic, x_start, lr, beta, max_steps=3000, bound=100.0) for lr, beta in examples]
+for (lr, beta), run in zip(examples, example_runs, strict=True):
+    print(f"eta = {lr:<4}  beta = {beta:<3}  {run.outcome()} at x = {run.x:.4f}, rightmost point reached x = "
+          f"{run.iterates.max():.2f}")
+fig, (left, right) = plotting.new_figure(2, height=4.2, lecture_height=5.2)
+left.pcolormesh(lr_q, beta_q, qmap.code, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5,
+                shading="nearest")
+for c in qmap.present():
+    left.plot([], [], "s", color=colours[c], ms=10, label=qmap.labels[c].removeprefix("converged to the "))
+run_colours = ["black", PURPLE, GREEN]
+for (lr, beta), colour in zip(examples, run_colours, strict=True):
+    left.plot(lr, beta, "o", color=colour, ms=8, mfc="none", mew=2.5)
+left.set_xscale("log")
+left.set_xlabel("learning rate η")
+left.set_ylabel("β")
+left.set_title(f"outcome from $x_0 = {x_start}$")
+left.set_ylim(-0.02, 0.99)
+left.set_yticks([0.25, 0.5, 0.75])
+for (lr, beta), run, colour in zip(examples, example_runs, run_colours, strict=True):
+    right.plot(run.iterates[:150], color=colour, label=f"η = {lr}, β = {beta}")
+for p in quartic.critical_points():
+    right.axhline(p.x, color=plotting.CURVE, lw=1, ls="--" if p.kind == "maximum" else "-")
+right.set_xlabel("step $k$")
+right.set_ylabel("$x_k$")
+right.set_ylim(-2.6, 2.6)
+right.set_title("three runs (circled on the map)")
+fig.legend(loc="outside lower center", ncols=2)  # the map's colours and the three runs
+plotting.show(fig, "Left: outcome map over learning rate (log scale) and beta from x0 = -2. The left part, small "
+              "learning rates, is the local minimum; the right part, large learning rates, diverges. Between them "
+              "lies a ragged band where the run reaches the global minimum, starting at beta about 0.3 and "
+              "widening as beta grows, mixed with cells that cycle or end in the local minimum. Right: x_k "
+              "against k for three runs; the horizontal lines are the two minima (solid) and the hump (dashed). "
+              "Plain gradient descent with eta 0.03 slides into the local minimum; eta 0.15 with beta 0.9 climbs "
+              "towards the hump and falls back; eta 0.3 with beta 0.9 rolls over it into the global minimum.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# With enough β *and* a large enough η the iterate keeps the speed it gained falling from x₀ = −2 and
+# rolls over the hump; with η = 0.15 the same β = 0.9 climbs to x ≈ −0.6 and falls back. Plain gradient
+# descent never gets there from this start. The map also shows the limits: the band that reaches the
+# global minimum is ragged, neighbouring settings end in different minima, it borders on divergence, and
+# from a start lower in the basin (x₀ = −1.8, below the hump) no setting at all escapes. Momentum reduces
+# the risk of getting stuck in a local minimum; it does not remove it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · Try it: gradient descent and momentum in the ravine
+#
+# Both methods start from the same point with the same η; the readout gives each one's outcome and its
+# stability limit. Things to look for:
+# - η = 0.07, then raise β from 0: the momentum run needs fewer and fewer steps than gradient descent
+#   (147 against 221 at β = 0.75), then starts to overshoot along the valley and slows down again;
+# - η = 0.2: gradient descent diverges at once, momentum needs β above ≈ 0.43 (its limit in the readout);
+#   β ≈ 0.45–0.5 is the fastest setting of all;
+# - β = 0.9 with η from 0.2 up to 1.5: about the same 310–340 steps throughout (every direction spirals
+#   in by √0.9 ≈ 0.95 per step, whatever η), until the run diverges just past η = 1.52;
+# - "steps shown" with ▶ Play: watch both runs step by step.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+RavineDemo(lr=0.2, beta=0.5, x1=-9.0, x2=4.0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7 · Exercises
+#
+# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
+#
+# **Exercise 1.** About how many recent values does a moving average with β = 0.95 mostly reflect?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_window(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 1/(1 − β) = 1/0.05 = 20 values. `ex.check_window(20)`
+# </details>
+#
+# **Exercise 2.** The series is $X_1 = 10$, $X_2 = 10$, $\beta = 0.9$ and $V_0 = 0$. What is $V_2$, *without* the bias
+# correction?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_second_average(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# $V_1 = 0.9 \cdot 0 + 0.1 \cdot 10 = 1$, $V_2 = 0.9 \cdot 1 + 0.1 \cdot 10 = 1.9$. The corrected value $V_2/(1 - 0.9^2) = 1.9/0.19 = 10$ is
+# the data's level again. Check with `mom.ewma([10.0, 10.0], 0.9)`.
+# </details>
+#
+# **Exercise 3.** Momentum in the lecture's form with η = 0.5 and β = 0.9. Which learning rate η′ makes
+# v = βv + ∇L, w ← w − η′v produce the same iterates?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_sum_lr(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# η′ = (1 − β)·η = 0.1·0.5 = 0.05, because the summed velocity is the averaged one divided by 1 − β.
+# `mom.equivalent_lr(0.5, 0.9)` computes it.
+# </details>
+#
+# **Exercise 4.** In the ravine the stiff direction has curvature λ = 25. What is the largest stable
+# learning rate of the lecture's form with β = 0.9?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_stability_limit(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# η·25 < 2(1 + 0.9)/(1 − 0.9) = 38, so η < 1.52 (plain gradient descent: η < 0.08). Check with
+# `mom.stability_limit(0.9, 25.0)`, and in the widget: β = 0.9, η just below and just above 1.52.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - The moving average $V_t = \beta V_{t-1} + (1-\beta) X_t$ weighs the last $\approx 1/(1-\beta)$ values; a longer window
+#   removes more noise and lags more. $V_0 = 0$ biases the start; $V_t/(1-\beta^t)$ corrects it.
+# - Momentum steps along the moving average of the gradients: $v_t = \beta v_{t-1} + (1-\beta) \nabla L$,
+#   $w \leftarrow w - \eta v_t$. The form $v = \beta v + \nabla L$, $w \leftarrow w - \eta' v$ is the same method with $\eta' = (1-\beta)\eta$; $\beta = 0$ is plain
+#   gradient descent.
+# - In a ravine momentum is stable up to ηλ < 2(1 + β)/(1 − β) and, tuned (β* = 4/9, η* = 0.2 for κ = 25),
+#   needs about a quarter of the steps of the best plain gradient descent. Raise η with β; the fastest
+#   settings sit at the stability cliff.
+# - With noisy mini-batch gradients the velocity is a smoother estimate of the full gradient and the path
+#   straightens. On the quartic, enough momentum rolls over the hump into the global minimum, but not
+#   from every start and not reliably.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The whole collection: what the lecture's summary claims, and where you saw it
+#
+# | the lecture says | where the notebooks show it |
+# |---|---|
+# | **Simplicity** | the whole algorithm is a six-line loop ([01](01_gradient_descent_x2.ipynb)); momentum adds one line (section 2 here) |
+# | **Effectiveness** | on x² every convergent run reaches the minimum at a rate the closed form predicts ([01](01_gradient_descent_x2.ipynb)); the same update, with gradients from backpropagation, trains a network on XOR and on two moons ([03](03_backpropagation.ipynb)) |
+# | **Scalability** | backpropagation gets every gradient in two passes where finite differences need passes per weight ([03](03_backpropagation.ipynb)); a mini-batch step costs the same however large the data set is ([04](04_sgd_minibatch.ipynb)) |
+# | **Risk of getting stuck in local minima** | on the quartic a start in the left basin ends in the local minimum ([02](02_quartic.ipynb)); momentum rolls over the hump for some settings, not for all (section 5 here) |
+# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting escapes (section 5 here); the learning rate must suit the curvature ([01](01_gradient_descent_x2.ipynb), section 3 here) |
+# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backpropagation.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with noise that shrinks like 1/b ([04](04_sgd_minibatch.ipynb)) |
+#
+# This is the last notebook of the collection. [Back to the overview](../README.md)
