@@ -1,46 +1,40 @@
-"""Helpers for the gradient-descent notebooks: objectives, optimizers, plotting, live widgets, checks.
+"""Helpers for the gradient-descent notebooks: update rules, one runner, objectives, plotting, widgets, checks.
 
 Import it in a notebook's setup cell (``import helpers``); install it once with ``pip install -e .``.
-One module per concern: ``functions`` (objectives), ``optimizers`` (gradient descent, outcome
-classification and maps), ``minibatch`` (full-batch / SGD / mini-batch regression), ``momentum``
-(moving averages and momentum), ``network`` (the sigmoid network and backpropagation), ``data``
-(synthetic data sets), ``plotting`` (house style, lecture mode), ``live`` (fast widgets),
-``demos`` (one interactive demo per notebook) and ``exercises`` (the self-checks).
+The unit is the update rule: ``steps`` holds one small function per optimiser, ``runner.run`` iterates
+any of them on an objective (one run or a whole grid) and ``epochs.run_epochs`` over a data set, and
+both return one record, a ``Run``. Around them, one module per concern: ``objectives`` (x², the quartic,
+2-D quadratics), ``outcomes`` (what a run did: converged, cycle, bounded, diverged; outcome maps),
+``theory`` (closed forms and stability limits), ``averages`` (moving averages), ``regression`` (the
+line fit of notebooks 04–05), ``network`` (the sigmoid network and backpropagation), ``data``
+(synthetic data sets), ``plotting`` (house style, palette, lecture mode), ``live`` and ``demo`` (fast
+widgets), ``demos`` (one interactive demo per notebook) and ``exercises`` (the self-checks).
 """
 
-from . import data, minibatch, momentum, network, optimizers, plotting
-from .functions import CriticalPoint, Objective, Quadratic2D, Quartic, Square
-from .minibatch import least_squares, minibatch_gd
-from .momentum import ewma
-from .momentum import momentum as momentum_descent
-from .network import Network
-from .optimizers import Run, classify_run, closed_form_square, gradient_descent, gradient_descent_grid, outcome_map
-from .plotting import OKABE_ITO, lecture_mode, use_house_style
+from . import averages, data, network, outcomes, plotting, regression, steps, theory
+from .epochs import run_epochs
+from .objectives import Quadratic2D, Quartic, Square
+from .outcomes import classify_run, outcome_map
+from .plotting import lecture_mode, use_house_style
+from .runner import Run, run
 
 __all__ = [
-    "CriticalPoint",
-    "Network",
-    "OKABE_ITO",
-    "Objective",
     "Quadratic2D",
     "Quartic",
     "Run",
     "Square",
+    "averages",
     "classify_run",
-    "closed_form_square",
     "data",
-    "ewma",
-    "gradient_descent",
-    "gradient_descent_grid",
     "lecture_mode",
-    "least_squares",
-    "minibatch",
-    "minibatch_gd",
-    "momentum",
-    "momentum_descent",
     "network",
-    "optimizers",
     "outcome_map",
+    "outcomes",
     "plotting",
+    "regression",
+    "run",
+    "run_epochs",
+    "steps",
+    "theory",
     "use_house_style",
 ]

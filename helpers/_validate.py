@@ -1,9 +1,5 @@
-"""Input checks shared by the public functions.
-
-Every check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (right kind, outside the
-allowed range) with a message that names the parameter, the value and what is allowed, so a student
-sees the cause at once instead of a traceback from inside numpy.
-"""
+"""Input checks shared by the public functions: a ``TypeError`` (wrong kind) or ``ValueError`` (outside the
+allowed range) that names the parameter, the value and what is allowed, never a traceback from numpy."""
 
 from __future__ import annotations
 
@@ -52,6 +48,8 @@ def integer(name, value, *, low=None, high=None):
 def finite_array(name, value, *, ndim=None, shape=None):
     """Return ``value`` as a float array with only finite entries."""
     try:
+        if value is None or np.asarray(value).dtype.kind in "USb":  # None, "0.1" or True: not numbers
+            raise TypeError
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be numeric (a number or an array of numbers), got {value!r}") from None
@@ -80,3 +78,23 @@ def choice(name, value, allowed):
     if value not in allowed:
         raise ValueError(f"{name} must be one of {sorted(allowed)!r}, got {value!r}")
     return value
+
+
+#: The allowed values of the hyper-parameters every update rule and formula shares: (test, range in words).
+HYPER = {
+    "lr": (lambda a: a > 0, "(0, inf)"),
+    "curvature": (lambda a: a > 0, "(0, inf)"),
+    "beta": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
+    "mu": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
+}
+
+
+def hyper(name, value):
+    """A hyper-parameter (a number or an array of them) checked for its meaning: η and curvatures > 0,
+    β and μ in [0, 1), anything else finite. Returns a float for a number, else an array."""
+    a = finite_array(name, value)
+    ok, allowed = HYPER.get(name, (lambda a: np.ones(a.shape, bool), ""))
+    bad = ~ok(a)
+    if np.any(bad):
+        raise ValueError(f"{name} must be in {allowed}, got {float(a[bad].flat[0])!r}")
+    return float(a) if a.ndim == 0 else a

@@ -8,12 +8,7 @@ from . import _validate
 
 
 def linear_regression(n, *, w=2.0, b=-1.0, noise=0.5, rng):
-    """n points x ~ U(−2, 2), y = w·x + b + noise·ε with ε ~ N(0, 1).
-
-    Returns
-    -------
-    x, y : ndarray, shape (n,)
-    """
+    """n points x ~ U(−2, 2), y = w·x + b + noise·ε with ε ~ N(0, 1): arrays x and y of shape (n,)."""
     n = _validate.integer("n", n, low=2, high=10**7)
     w = _validate.real("w", w)
     b = _validate.real("b", b)
@@ -24,36 +19,13 @@ def linear_regression(n, *, w=2.0, b=-1.0, noise=0.5, rng):
     return x, y
 
 
-def xor(n_per_corner=1, *, noise=0.0, rng=None):
-    """The XOR problem: the four corners of the unit square, label 1 where exactly one coordinate is 1.
-
-    With ``n_per_corner`` > 1 each corner becomes a small cloud of Gaussian ``noise`` (needs ``rng``).
-
-    Returns
-    -------
-    X : ndarray, shape (4·n_per_corner, 2)
-    y : ndarray, shape (4·n_per_corner,), values 0.0 or 1.0
-    """
-    n_per_corner = _validate.integer("n_per_corner", n_per_corner, low=1, high=10**6)
-    noise = _validate.real("noise", noise, low=0.0)
-    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    labels = np.array([0.0, 1.0, 1.0, 0.0])
-    X = np.repeat(corners, n_per_corner, axis=0)
-    y = np.repeat(labels, n_per_corner)
-    if noise > 0:
-        rng = _validate.rng("rng", rng)
-        X = X + noise * rng.standard_normal(X.shape)
-    return X, y
+def xor():
+    """The XOR problem: X the four corners of the unit square, y = 1.0 where exactly one coordinate is 1."""
+    return np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0.0, 1.0, 1.0, 0.0])
 
 
 def two_moons(n, *, noise=0.1, rng):
-    """Two interleaving half circles, n points in all (labels 0 and 1, as equal as n allows).
-
-    Returns
-    -------
-    X : ndarray, shape (n, 2)
-    y : ndarray, shape (n,), values 0.0 or 1.0
-    """
+    """Two interleaving half circles: X of shape (n, 2) and labels y, 0.0 or 1.0, as equal in number as n allows."""
     n = _validate.integer("n", n, low=2, high=10**7)
     noise = _validate.real("noise", noise, low=0.0)
     rng = _validate.rng("rng", rng)
@@ -68,17 +40,8 @@ def two_moons(n, *, noise=0.1, rng):
 
 
 def noisy_series(n, *, noise=1.0, rng):
-    """A slowly varying signal plus Gaussian noise, for the moving-average demos.
-
-    Returns
-    -------
-    t : ndarray, shape (n,)
-        0, 1, …, n − 1.
-    signal : ndarray, shape (n,)
-        The clean signal 5 + 3·sin(2πt/n) + t/n.
-    series : ndarray, shape (n,)
-        signal + noise·ε.
-    """
+    """(t, signal, series): t = 0 … n − 1, the slowly varying signal 5 + 3·sin(2πt/n) + t/n and
+    signal + noise·ε, for the moving averages."""
     n = _validate.integer("n", n, low=2, high=10**7)
     noise = _validate.real("noise", noise, low=0.0)
     rng = _validate.rng("rng", rng)

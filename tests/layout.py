@@ -62,9 +62,9 @@ def text_problems(texts, fig, *, lecture, display_px):
             problems.append(f"text {describe(text)} crosses the figure edge ({box.x0:.0f}, {box.y0:.0f}, "
                             f"{box.x1:.0f}, {box.y1:.0f}) in a {width:.0f}×{height:.0f} figure")
         shown = text.get_fontsize() * scale
-        if lecture and shown < plotting.LECTURE_MIN_FONT - 1e-6:
+        if lecture and shown < plotting._LECTURE_MIN_FONT - 1e-6:
             problems.append(f"text {describe(text)} is {shown:.1f} pt on screen, below the lecture minimum "
-                            f"{plotting.LECTURE_MIN_FONT:g} pt")
+                            f"{plotting._LECTURE_MIN_FONT:g} pt")
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
         dx = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
         dy = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)

@@ -49,7 +49,7 @@ def exported(tmp_path_factory):
     SquareDemo.animation_frames = lambda self: full(self)[:3]
     try:
         out = tmp_path_factory.mktemp("site")
-        export.export([ROOT / "notebooks" / "01_gradient_descent_x2.ipynb"], out, vendor=False)
+        export.export([ROOT / "notebooks" / "01_square.ipynb"], out, vendor=False)
     finally:
         SquareDemo.animation_frames = full
     return export, out
@@ -57,7 +57,7 @@ def exported(tmp_path_factory):
 
 def test_html_page_has_figures_and_a_kernel_free_animation(exported):
     export, out = exported
-    html = (out / "html" / "01_gradient_descent_x2.html").read_text(encoding="utf-8")
+    html = (out / "html" / "01_square.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64") >= 2  # the static figure and the animation frames
     assert 'class="animation"' in html and "Animation of the live demo" in html
     assert "application/vnd.jupyter.widget-view+json" not in html
@@ -76,8 +76,8 @@ def test_exports_load_nothing_from_the_network(exported, kind):
 
 def test_slides_show_figures_without_their_plotting_code(exported):
     export, out = exported
-    deck = (out / "slides" / "01_gradient_descent_x2.slides.html").read_text(encoding="utf-8")
-    page = (out / "html" / "01_gradient_descent_x2.html").read_text(encoding="utf-8")
+    deck = (out / "slides" / "01_square.slides.html").read_text(encoding="utf-8")
+    page = (out / "html" / "01_square.html").read_text(encoding="utf-8")
     plotting_code = 'plotting</span><span class="o">.</span><span class="n">show'  # as highlighted
     assert plotting_code not in deck and plotting_code in page
     assert '<span class="nf">descend</span>' in deck  # the algorithm's own code stays on its slide
@@ -85,7 +85,7 @@ def test_slides_show_figures_without_their_plotting_code(exported):
 
 def test_images_carry_alt_text(exported):
     export, out = exported
-    for page in (out / "html" / "01_gradient_descent_x2.html", out / "slides" / "01_gradient_descent_x2.slides.html"):
+    for page in (out / "html" / "01_square.html", out / "slides" / "01_square.slides.html"):
         text = page.read_text(encoding="utf-8")
         assert 'alt="Five panels of x_k against k' in text and 'alt="Animation of the square demo"' in text
         assert "No description has been provided" not in text

@@ -6,34 +6,22 @@ notebooks' code runs in this process with ``plotting.show`` intercepted; each de
 defaults and with every control at each end of its range (one at a time).
 """
 
-import importlib
-import inspect
 import pathlib
-import pkgutil
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import pytest
 from layout import demo_problems, figure_problems, notebook_figures
+from support import demo_classes
 
-import helpers.demos
 from helpers import plotting
-from helpers.live import Demo
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: Width of JupyterLab's output column in a 1280×720 window with the file browser closed (measured).
 DISPLAY_PX = 1100
 
-
-def demo_classes():
-    found = []
-    for info in sorted(pkgutil.iter_modules(helpers.demos.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"helpers.demos.{info.name}")
-        found += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
-                  if issubclass(cls, Demo) and cls is not Demo and cls.__module__ == module.__name__]
-    return found
 
 
 @pytest.fixture(params=[False, True], ids=["normal", "lecture"])
@@ -51,7 +39,7 @@ def test_every_figure_of_the_notebook_is_readable(path, lecture, monkeypatch):
     assert figures, f"{path.name} shows no figure"
     problems = []
     for k, (fig, alt) in enumerate(figures, start=1):
-        plotting.projector_strokes(fig)
+        plotting._projector_strokes(fig)
         problems += [f"figure {k} ({alt[:60]}…): {p}" for p in figure_problems(fig, lecture=lecture,
                                                                                 display_px=DISPLAY_PX)]
     assert not problems, "\n".join(problems)

@@ -1,30 +1,27 @@
 """The live-figure machinery and notebook 01's demo, driven headlessly by setting slider values."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from support import demo_classes, pixels
 
+from helpers.demo import Demo
 from helpers.demos import benchmark_cases
 from helpers.demos.square import VIEW, SquareDemo
-from helpers.live import encode_png, log_slider, readout_html, slider
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+from helpers.live import _encode_png, _readout_html, log_slider, slider, time_updates
 
 
 def test_encode_png_round_trips():
     rgba = np.random.default_rng(0).integers(0, 256, (7, 5, 4), dtype=np.uint8)
-    assert np.array_equal(pixels(encode_png(rgba)), rgba)
+    assert np.array_equal(pixels(_encode_png(rgba)), rgba)
 
 
-def test_blitted_frame_equals_a_full_redraw():
-    demo = SquareDemo()
-    demo.controls["lr"].value = 0.7
-    fast = pixels(demo.live.image.value)
-    full = pixels(demo.naive_render())
+@pytest.mark.parametrize("case", benchmark_cases(), ids=lambda c: c[0])
+def test_blitted_frame_equals_a_full_redraw(case):
+    _, factory, control, values = case
+    demo = factory()
+    demo.controls[control].value = values[len(values) // 2]
+    fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
     assert fast.shape == full.shape
     # Antialiased edges may differ by a rounding step where artists overlap; the pictures must not.
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
@@ -148,5 +145,36 @@ def test_readout_is_escaped_html_that_wraps_and_keeps_the_plain_text():
 
 
 def test_readout_wraps_between_parts_never_inside_a_number():
-    assert readout_html("a · b = 9.93e-01") == ('<span style="white-space: nowrap">a</span> · '
+    assert _readout_html("a · b = 9.93e-01") == ('<span style="white-space: nowrap">a</span> · '
                                                 '<span style="white-space: nowrap">b = 9.93e-01</span>')
+
+
+
+def test_every_notebook_has_its_demos():
+    assert {cls.name for cls in demo_classes()} == {"square", "quartic", "network", "minibatch", "ewma", "ravine"}
+
+
+@pytest.mark.parametrize("cls", demo_classes(), ids=lambda c: c.name)
+def test_every_demo_uses_the_shared_update_and_an_escaped_readout(cls):
+    assert all("update" not in vars(k) for k in cls.__mro__ if k is not Demo)  # one update path for all demos
+    demo = cls()
+    assert isinstance(demo.readout_text, str) and demo.readout_text
+    assert demo.readout.value == _readout_html(demo.readout_text)
+    demo.draw = lambda **values: "a < b & c"
+    assert demo.update() == demo.readout_text == "a < b & c"
+    assert demo.readout.value == '<span style="white-space: nowrap">a &lt; b &amp; c</span>'
+
+
+def test_time_updates_sets_each_value_in_turn_or_renders_naively():
+    demo = SquareDemo(lr=0.1)
+    seen = []
+    demo.controls["lr"].observe(lambda change: seen.append(change["new"]), names="value")
+    times = time_updates(demo, "lr", [0.2, 0.3])
+    assert len(times) == 2 and all(isinstance(t, float) and t >= 0 for t in times)
+    assert seen == [0.2, 0.3] and demo.readout_text.startswith("η = 0.3 ·")
+    before = demo.live.image.value
+    naive = time_updates(demo, "lr", [0.5, 0.7], naive=True)
+    assert len(naive) == 2 and all(isinstance(t, float) and t >= 0 for t in naive)
+    # the naive path builds its own figures: the live demo is left as it was
+    assert seen == [0.2, 0.3] and demo.controls["lr"].value == 0.3
+    assert demo.readout_text.startswith("η = 0.3 ·") and demo.live.image.value == before

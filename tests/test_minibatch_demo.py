@@ -1,17 +1,30 @@
 """Notebook 04's demo, driven headlessly by setting control values."""
 
+import pathlib
+
 import numpy as np
 import pytest
+from matplotlib.contour import ContourSet
+from support import tool
 
 import helpers.demos.minibatch as mod
 from helpers.demos import benchmark_cases
 from helpers.demos.minibatch import LR_RANGE, MAX_EPOCHS, MinibatchDemo, batch_options, example_data
-from helpers.minibatch import least_squares, minibatch_gd
+from helpers.regression import fit, least_squares
+from helpers.steps import gradient_descent
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def demo():
     return MinibatchDemo()
+
+
+@pytest.fixture(scope="module")
+def export():
+    """tools/export.py, which turns a demo into a kernel-free animation for the exported pages."""
+    return tool("export")
 
 
 def fresh(**kwargs):
@@ -33,14 +46,14 @@ def test_example_data_is_seeded():
 def test_readout_matches_an_independent_run():
     d = fresh(batch_size=20, lr=0.05, epochs=5, seed=3)
     x, y = example_data()
-    run = minibatch_gd(x, y, 0.05, batch_size=20, epochs=5, rng=np.random.default_rng(3), params0=mod.START,
-                       tol=mod.TOL)
-    dist = np.hypot(*(run.final - least_squares(x, y)))
+    run = fit(x, y, gradient_descent, batch_size=20, epochs=5, rng=np.random.default_rng(3), params0=mod.START,
+              tol=mod.TOL, lr=0.05)
+    dist = np.hypot(*(run.iterates[-1] - least_squares(x, y)))
     text = d.readout_text
     assert text == f"mini-batch b = 20 · η = 0.05 · seed 3 · not converged after 5 epochs (250 updates) · " \
                    f"distance to exact solution {dist:.2e}"
     xs, ys = d.path.get_data()
-    np.testing.assert_allclose(np.column_stack([xs, ys]), run.params)  # 250 updates: nothing thinned
+    np.testing.assert_allclose(np.column_stack([xs, ys]), run.iterates)  # 250 updates: nothing thinned
 
 
 def test_full_batch_converges_and_says_so():
@@ -52,16 +65,16 @@ def test_full_batch_converges_and_says_so():
 def test_show_epoch_replays_without_recomputing(monkeypatch):
     d = fresh(batch_size=10, lr=0.05, epochs=20)
     calls = []
-    monkeypatch.setattr(mod, "minibatch_gd", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(mod, "fit", lambda *a, **k: calls.append(1))
     run = d.run(10, 0.05, 20, 0, True, False)
     for k in (0, 3, 7, 20, MAX_EPOCHS):
         d.controls["shown"].value = k
         xs, ys = d.path.get_data()
         last = run.epoch_ends[min(k, run.epochs)]
         assert len(xs) == min(last + 1, mod.MAX_DRAWN)
-        assert (xs[-1], ys[-1]) == tuple(run.params[last])
+        assert (xs[-1], ys[-1]) == tuple(run.iterates[last])
         assert (f"at epoch {k}:" in d.readout_text) == (k < 20)
-        dist = np.hypot(*(run.params[last] - least_squares(d.x, d.y)))
+        dist = np.hypot(*(run.iterates[last] - least_squares(d.x, d.y)))
         assert d.readout_text.endswith(f"distance to exact solution {dist:.2e}")
     assert calls == []
 
@@ -98,7 +111,7 @@ def test_long_paths_are_thinned_but_keep_their_ends():
     run = d.run(1, d.controls["lr"].value, MAX_EPOCHS, 0, True, False)
     xs, ys = d.path.get_data()
     assert len(xs) == mod.MAX_DRAWN < run.updates
-    assert (xs[0], ys[0]) == tuple(run.params[0]) and (xs[-1], ys[-1]) == tuple(run.params[-1])
+    assert (xs[0], ys[0]) == tuple(run.iterates[0]) and (xs[-1], ys[-1]) == tuple(run.iterates[-1])
 
 
 def test_axes_stay_fixed_while_sliding():
@@ -157,12 +170,12 @@ def test_animation_frames_replay_three_methods():
     assert text.startswith("SGD b = 1 ·") and "after 20 epochs" in text
 
 
-def test_kernel_free_animation_renders(monkeypatch):
+def test_kernel_free_animation_renders(export, monkeypatch):
     d = fresh()
     frames = d.animation_frames()
     monkeypatch.setattr(d, "animation_frames", lambda: frames[19:23])  # a few frames test the pipeline
     before = d.readout_text
-    html = d.animation_html(fps=5)
+    html = export.animation_html(d, fps=5)
     assert html.count("data:image/png;base64") >= 4
     assert d.readout_text == before  # the live demo is restored afterwards
 
@@ -173,3 +186,13 @@ def test_thinning_keeps_the_approach_whole():
     assert list(idx[: mod.HEAD]) == list(range(mod.HEAD))
     assert idx[-1] == 50_000 and np.all(np.diff(idx) > 0)
     assert mod._thin(10) == slice(0, 10)
+
+
+def test_left_panel_shows_the_loss_contours_the_solution_and_the_start():
+    d = fresh()
+    left = d.live.fig.axes[0]
+    assert any(isinstance(c, ContourSet) for c in left.collections)
+    lines = {line.get_label(): line for line in left.get_lines()}
+    np.testing.assert_allclose(lines["least squares (w*, b*)"].get_xydata()[0], least_squares(d.x, d.y))
+    assert tuple(lines["start"].get_xydata()[0]) == mod.START
+    assert left.get_xlim() == mod.W_VIEW and left.get_ylim() == mod.B_VIEW

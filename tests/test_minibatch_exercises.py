@@ -5,7 +5,8 @@ import pytest
 
 from helpers.exercises import Feedback
 from helpers.exercises import minibatch as ex
-from helpers.minibatch import batches, predicted_batch_variance
+from helpers.regression import fit, predicted_batch_variance
+from helpers.steps import gradient_descent
 
 CHECKS = (ex.check_updates_per_epoch, ex.check_slip_factor, ex.check_variance_ratio)
 
@@ -23,9 +24,20 @@ def test_malformed_answers_are_wrong_not_errors():
             assert check(answer).correct in (False, None)
 
 
+def updates_in_one_epoch(n, size):
+    """Count the updates of one real epoch of mini-batch training on n points (tol = 0: the whole epoch runs)."""
+    x = np.linspace(-1.0, 1.0, n)
+    run = fit(x, 0.5 * x, gradient_descent, batch_size=size, epochs=1, rng=np.random.default_rng(0), tol=0.0,
+              lr=1e-3)
+    assert run.epochs == 1 and run.status == "max_steps"
+    assert run.evals[-1] == n  # every point used exactly once
+    assert run.updates_per_epoch == run.updates == len(run.iterates) - 1
+    return run.updates
+
+
 @pytest.mark.parametrize("n, size", [(1000, 64), (1000, 10), (300, 7), (5, 5)])
-def test_updates_per_epoch_agree_with_batches(n, size):
-    expected = len(batches(n, size, rng=np.random.default_rng(0)))
+def test_updates_per_epoch_agree_with_training(n, size):
+    expected = updates_in_one_epoch(n, size)
     assert ex.check_updates_per_epoch(expected, n, size).correct is True
     assert ex.check_updates_per_epoch(expected + 1, n, size).correct is False
 

@@ -1,13 +1,13 @@
 """Notebook 05's demos driven headlessly, and its exercise checks."""
 
-import io
+import pathlib
 
 import numpy as np
 import pytest
-from PIL import Image
+from support import pixels, tool
 
-from helpers import Quadratic2D, gradient_descent
-from helpers import momentum as mom
+from helpers import Quadratic2D, runner, steps
+from helpers.averages import ewma
 from helpers.data import noisy_series
 from helpers.demos import benchmark_cases
 from helpers.demos import momentum as demos
@@ -15,9 +15,8 @@ from helpers.demos.momentum import BOUND, MAX_STEPS, EwmaDemo, RavineDemo
 from helpers.exercises import Feedback
 from helpers.exercises import momentum as ex
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def slider_extremes(control):
@@ -39,20 +38,20 @@ def test_ewma_demo_draws_the_helper_averages_of_the_seeded_series():
     demo.controls["beta"].value = 0.8
     xs, ys = demo.raw.get_data()
     np.testing.assert_allclose(xs, np.arange(1, demos.SERIES_LENGTH + 1))
-    np.testing.assert_allclose(ys, mom.ewma(series, 0.8))
-    np.testing.assert_allclose(demo.corrected.get_data()[1], mom.ewma(series, 0.8, bias_correction=True))
+    np.testing.assert_allclose(ys, ewma(series, 0.8))
+    np.testing.assert_allclose(demo.corrected.get_data()[1], ewma(series, 0.8, bias_correction=True))
     assert len(demo.raw_zoom.get_data()[0]) == demos.ZOOM
     text = demo.readout_text
     assert text.startswith("β = 0.80 · window ≈ 5 points")
     assert f"V₁ = {0.2 * series[0]:.2f} (corrected {series[0]:.2f})" in text
-    rms = np.sqrt(np.mean((mom.ewma(series, 0.8, bias_correction=True) - signal) ** 2))
+    rms = np.sqrt(np.mean((ewma(series, 0.8, bias_correction=True) - signal) ** 2))
     assert f"corrected {rms:.2f}" in text
 
 
 def test_ewma_demo_step_slider_replays_without_recomputing(monkeypatch):
     demo = EwmaDemo(beta=0.9)
     calls = []
-    monkeypatch.setattr(demos, "ewma", lambda *a, **k: calls.append(a) or mom.ewma(*a, **k))
+    monkeypatch.setattr(demos, "ewma", lambda *a, **k: calls.append(a) or ewma(*a, **k))
     for shown in (1, 5, 40, 150):
         demo.controls["shown"].value = shown
         assert len(demo.raw.get_data()[0]) == shown
@@ -80,20 +79,14 @@ def test_ewma_demo_axes_stay_fixed_and_play_is_linked():
     assert demo.play is not None and demo.play.max == demo.controls["shown"].max
 
 
-def test_ewma_demo_blitted_frame_equals_a_full_redraw():
-    demo = EwmaDemo()
-    demo.controls["beta"].value = 0.95
-    fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
-    assert fast.shape == full.shape
-    assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
-
-
 # -- the ravine ---------------------------------------------------------------------------------------
 def test_ravine_demo_runs_match_independent_runs_and_the_readout_says_so():
     demo = RavineDemo(lr=0.2, beta=0.5)
     ravine = Quadratic2D(demos.RAVINE)
-    gd = gradient_descent(ravine, [-9.0, 4.0], 0.2, max_steps=MAX_STEPS, tol=demos.TOL, bound=BOUND)
-    mo = mom.momentum(ravine, [-9.0, 4.0], 0.2, 0.5, max_steps=MAX_STEPS, tol=demos.TOL, bound=BOUND)
+    gd = runner.run(ravine, steps.gradient_descent, [-9.0, 4.0], lr=0.2, max_steps=MAX_STEPS, tol=demos.TOL,
+                    bound=BOUND)
+    mo = runner.run(ravine, steps.momentum, [-9.0, 4.0], lr=0.2, beta=0.5, max_steps=MAX_STEPS, tol=demos.TOL,
+                    bound=BOUND)
     assert gd.status == "diverged" and mo.status == "converged"
     np.testing.assert_array_equal(np.column_stack(demo.gd_path.get_data()), gd.iterates)
     np.testing.assert_array_equal(np.column_stack(demo.mom_path.get_data()), mo.iterates)
@@ -106,7 +99,7 @@ def test_ravine_demo_runs_match_independent_runs_and_the_readout_says_so():
 def test_ravine_demo_steps_slider_truncates_and_replays_from_the_cache(monkeypatch):
     demo = RavineDemo(lr=0.07, beta=0.8)
     calls = []
-    monkeypatch.setattr(demos, "momentum", lambda *a, **k: calls.append(a) or mom.momentum(*a, **k))
+    monkeypatch.setattr(demos, "run", lambda *a, **k: calls.append(a[1]) or runner.run(*a, **k))
     demo.controls["shown"].value = 10
     xs, _ = demo.mom_path.get_data()
     assert len(xs) == 11 and "showing 10 steps" in demo.readout_text
@@ -115,7 +108,9 @@ def test_ravine_demo_steps_slider_truncates_and_replays_from_the_cache(monkeypat
     assert len(demo.mom_path.get_data()[0]) == 1 and "showing 0 steps" in demo.readout_text
     assert calls == []
     demo.controls["beta"].value = 0.3  # the gradient-descent run is still cached; momentum is recomputed
-    assert len(calls) == 1
+    assert calls == [steps.momentum]
+    demo.controls["lr"].value = 0.05  # a new η: both runs are recomputed
+    assert sorted(calls[1:], key=lambda step: step.__name__) == [steps.gradient_descent, steps.momentum]
 
 
 def test_ravine_demo_shows_diverging_settings_as_diverged():
@@ -166,8 +161,8 @@ def test_ravine_demo_axes_stay_fixed_and_frame_matches_full_redraw():
     demo.controls["beta"].value = 0.9
     fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
-    gd, mom = demo.runs(0.5, 0.9, -9.0, 4.0)
-    assert demo.play is not None and demo.play.max == demo.controls["shown"].max == max(gd.steps, mom.steps)
+    gd, mo = demo.runs(0.5, 0.9, -9.0, 4.0)
+    assert demo.play is not None and demo.play.max == demo.controls["shown"].max == max(gd.steps, mo.steps)
 
 
 def test_both_demos_are_benchmarked():
@@ -218,6 +213,13 @@ def test_stability_limit_exercise():
 
 
 # -- kernel-free animations (for the exported pages) ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def export():
+    """tools/export.py, which turns a demo into a kernel-free animation for the exported pages."""
+    return tool("export")
+
+
 @pytest.mark.parametrize("cls", [EwmaDemo, RavineDemo])
 def test_animation_frames_are_valid_settings_of_the_controls(cls):
     demo = cls()
@@ -234,7 +236,7 @@ def test_animation_frames_are_valid_settings_of_the_controls(cls):
 
 
 @pytest.mark.parametrize("cls", [EwmaDemo, RavineDemo])
-def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure(cls, monkeypatch):
+def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure(cls, export, monkeypatch):
     demo = cls()
     full = demo.animation_frames()
     monkeypatch.setattr(demo, "animation_frames", lambda: full[:2] + full[-1:])  # three frames suffice here
@@ -243,7 +245,7 @@ def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure
     fig = demo.live.fig
     monkeypatch.setattr(demo.live, "render", lambda push=True: (captions.append(fig.get_suptitle()), render(push))[1])
     before_png, before_text = demo.live.image.value, demo.readout_text
-    html = demo.animation_html()
+    html = export.animation_html(demo)
     assert html.count("data:image/png;base64") == 3
     # every frame carries its parameters (there is no readout), the live figure again has no caption
     assert len(captions) == 4 and all("β = " in text for text in captions[:3])

@@ -1,61 +1,59 @@
-"""Vectorised gradient descent, the fast 1-D loop and the honest outcome classification."""
-
-import doctest
-import time
+"""The honest outcome of a run (converged to which point, cycle, bounded, diverged) and outcome maps."""
 
 import numpy as np
 import pytest
 
-import helpers.optimizers
-from helpers import Quadratic2D, Quartic, Square, gradient_descent
-from helpers.optimizers import (
+from helpers import Quadratic2D, Quartic, Square, steps
+from helpers.outcomes import (
     OUTCOMES,
-    STATUS_CODES,
-    STATUSES,
     Outcome,
+    OutcomeMap,
+    _classify_tail,
     classify_outcomes,
     classify_run,
-    classify_tail,
     critical_names,
-    gradient_descent_1d,
-    gradient_descent_grid,
     outcome_map,
-    tail_length,
 )
+from helpers.runner import Run, run
 
 QUARTIC = Quartic()
+GD = steps.gradient_descent
 
 
-def plain_quartic_run(x0, lr, steps):
+def plain_quartic_run(x0, lr, n):
     """The update written out with Python floats, no stopping rule (for independent expectations)."""
     xs = [x0]
-    for _ in range(steps):
+    for _ in range(n):
         x = xs[-1]
         xs.append(x - lr * (4.0 * x * x * x - 10.0 * x - 3.0))
     return np.array(xs)
 
 
-# -- classify_tail -------------------------------------------------------------------------------
+def test_outcome_vocabulary():
+    assert OUTCOMES == ("converged", "cycle", "bounded", "diverged")
+
+
+# -- _classify_tail ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("period", [1, 2, 3, 5, 8])
 def test_classify_tail_finds_the_smallest_period(period):
     cycle = np.arange(period, dtype=float) ** 2 + 0.5  # distinct values, so no smaller period fits
     tail = np.tile(cycle, 40)[-16:]
-    assert classify_tail(tail) == period
+    assert _classify_tail(tail) == period
 
 
 def test_classify_tail_reports_multiples_as_the_base_period():
     tail = np.tile([1.0, 2.0], 8)
-    assert classify_tail(tail, max_period=8) == 2  # 4, 6 and 8 fit too; the smallest is the period
+    assert _classify_tail(tail, max_period=8) == 2  # 4, 6 and 8 fit too; the smallest is the period
 
 
 def test_classify_tail_refuses_periods_longer_than_max_or_seen_only_once():
     tail = np.tile(np.arange(9.0), 4)[-18:]
-    assert classify_tail(tail, max_period=8) == 0
-    assert classify_tail(tail, max_period=9) == 9
+    assert _classify_tail(tail, max_period=8) == 0
+    assert _classify_tail(tail, max_period=9) == 9
     # [a, b, a] shows period 2 only once: not enough to call it a cycle
-    assert classify_tail([1.0, 2.0, 1.0], max_period=8) == 0
+    assert _classify_tail([1.0, 2.0, 1.0], max_period=8) == 0
 
 
 def test_classify_tail_on_chaos_finds_no_period():
@@ -63,44 +61,42 @@ def test_classify_tail_on_chaos_finds_no_period():
     for _ in range(200):
         x = 4.0 * x * (1.0 - x)  # the logistic map at r = 4 is chaotic
         xs.append(x)
-    assert classify_tail(xs[-16:]) == 0
+    assert _classify_tail(xs[-16:]) == 0
 
 
 def test_classify_tail_tolerance():
     tail = np.tile([1.0, 2.0], 8) + np.tile([0.0, 0.0, 3e-10, 3e-10], 4)
-    assert classify_tail(tail, atol=1e-9) == 2
-    assert classify_tail(tail, atol=1e-10) == 4
+    assert _classify_tail(tail, atol=1e-9) == 2
+    assert _classify_tail(tail, atol=1e-10) == 4
+    assert _classify_tail(np.tile([1.0, 1.0 + 1e-12], 8), atol=0.0) == 2  # atol = 0: exact repetition only
 
 
 def test_classify_tail_works_on_batches():
     tails = np.stack([np.full(16, 3.0), np.tile([1.0, -1.0], 8), np.linspace(0, 1, 16)]).reshape(3, 1, 16)
-    np.testing.assert_array_equal(classify_tail(tails), [[1], [2], [0]])
+    period = _classify_tail(tails)
+    assert period.shape == (3, 1)
+    np.testing.assert_array_equal(period, [[1], [2], [0]])
 
 
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
         (dict(tail=1.0), ValueError, "tail must have at least one dimension"),
-        (dict(tail=[1.0, np.nan]), ValueError, "tail must contain only finite numbers"),
-        (dict(tail=[]), ValueError, "tail must not be empty"),
-        (dict(tail=["a", "b"]), TypeError, "tail must be numeric"),
+        pytest.param(dict(tail=[1.0, np.nan]), ValueError, "tail must contain only finite numbers", id="tail-nan"),
+        pytest.param(dict(tail=[]), ValueError, "tail must not be empty", id="tail-empty"),
+        pytest.param(dict(tail=["a", "b"]), TypeError, "tail must be numeric", id="tail-strings"),
         (dict(tail=[1.0, 1.0], max_period=0), ValueError, r"max_period must be an integer in \[1, 1000\]"),
         (dict(tail=[1.0, 1.0], max_period=2.0), TypeError, "max_period must be an integer"),
         (dict(tail=[1.0, 1.0], atol=-1.0), ValueError, r"atol must be in \[0, inf\)"),
+        (dict(tail=[1.0, 1.0], atol=float("nan")), ValueError, "atol must be finite"),
     ],
 )
 def test_classify_tail_validates(kwargs, error, match):
     with pytest.raises(error, match=match):
-        classify_tail(**kwargs)
+        _classify_tail(**kwargs)
 
 
-def test_tail_length():
-    assert tail_length() == 16 and tail_length(3) == 6
-    with pytest.raises(ValueError, match="max_period"):
-        tail_length(0)
-
-
-# -- classify_outcomes ---------------------------------------------------------------------------
+# -- classify_outcomes ------------------------------------------------------------------------------------
 
 
 def test_classify_outcomes_names_every_kind():
@@ -110,28 +106,49 @@ def test_classify_outcomes_names_every_kind():
     outcome, period = classify_outcomes(status, tail)
     assert [OUTCOMES[o] for o in outcome] == ["converged", "diverged", "cycle", "bounded", "bounded"]
     np.testing.assert_array_equal(period, [1, 0, 2, 0, 0])
-    codes = [STATUS_CODES[s] for s in status]
-    np.testing.assert_array_equal(classify_outcomes(codes, tail)[0], outcome)
 
 
-def test_the_documented_example_runs():
-    result = doctest.testmod(helpers.optimizers)
-    assert result.attempted >= 4 and result.failed == 0
+def test_the_status_decides_before_the_tail():
+    # a converged run whose tail still moves is converged; a diverged run whose tail repeats is diverged
+    tail = np.stack([np.linspace(0, 1, 16), np.tile([1.0, 2.0], 8)])
+    outcome, period = classify_outcomes(["converged", "diverged"], tail)
+    assert [OUTCOMES[o] for o in outcome] == ["converged", "diverged"]
+    np.testing.assert_array_equal(period, [1, 0])
+
+
+def test_classify_outcomes_passes_max_period_and_atol_on():
+    tail = np.tile([1.0, 2.0, 3.0], 6)[:16][None, :]
+    assert OUTCOMES[int(classify_outcomes(["max_steps"], tail)[0][0])] == "cycle"
+    assert OUTCOMES[int(classify_outcomes(["max_steps"], tail, max_period=2)[0][0])] == "bounded"
+    noisy = (np.tile([1.0, 2.0], 8) + np.tile([0.0, 0.0, 3e-10, 3e-10], 4))[None, :]
+    assert classify_outcomes(["max_steps"], noisy, atol=1e-10)[1][0] == 4
 
 
 def test_a_run_stopped_at_max_steps_is_never_converged_even_when_it_stands_still():
     # Standing still (period 1) without meeting the stopping rule is "bounded, not converged".
-    outcome, period = classify_outcomes(np.array(STATUS_CODES["max_steps"]), np.full(16, 1.7139394361853717))
+    outcome, period = classify_outcomes(np.array("max_steps"), np.full(16, 1.7139394361853717))
     assert OUTCOMES[int(outcome)] == "bounded" and int(period) == 0
+
+
+def test_classify_outcomes_of_a_grid_of_runs():
+    x0 = np.array([0.0, 0.0, 0.0, 2.0])
+    lr = np.array([0.05, 0.09, 0.25, 1e300])  # converged, cycle, diverged, escape to a non-finite f
+    grid = run(QUARTIC, GD, x0, lr=lr, max_steps=300)
+    outcome, period = classify_outcomes(grid.status, grid.iterates)
+    assert [OUTCOMES[o] for o in outcome] == ["converged", "cycle", "diverged", "diverged"]
+    assert list(period) == [1, 2, 0, 0]
 
 
 @pytest.mark.parametrize(
     "status, tail, error, match",
     [
-        (["finished"], np.zeros((1, 4)), ValueError, "status must hold names"),
-        ([7], np.zeros((1, 4)), ValueError, "status must hold codes"),
-        ([0.5], np.zeros((1, 4)), ValueError, "status must hold codes"),
-        ([0, 1], np.zeros((3, 4)), ValueError, "tail must have shape"),
+        (["finished"], np.zeros((1, 4)), ValueError, "status must hold names from"),
+        ([7], np.zeros((1, 4)), ValueError, "status must hold names from"),
+        ([0.5], np.zeros((1, 4)), ValueError, "status must hold names from"),
+        (["converged", "diverged"], np.zeros((3, 4)), ValueError, "tail must have shape"),
+        (["converged"], np.zeros(4), ValueError, "tail must have shape"),
+        (["converged"], [[1.0, np.nan]], ValueError, "tail must contain only finite numbers"),
+        (["converged"], [["a", "b"]], TypeError, "tail must be numeric"),
     ],
 )
 def test_classify_outcomes_validates(status, tail, error, match):
@@ -139,7 +156,7 @@ def test_classify_outcomes_validates(status, tail, error, match):
         classify_outcomes(status, tail)
 
 
-# -- classify_run and Outcome --------------------------------------------------------------------
+# -- critical points ----------------------------------------------------------------------------------
 
 
 def test_critical_names():
@@ -147,70 +164,116 @@ def test_critical_names():
     assert names == ["local minimum", "local maximum", "global minimum"]
     assert [p.x for p in points] == [p.x for p in QUARTIC.critical_points()]
     assert critical_names(Square())[1] == ["global minimum"]
-    with pytest.raises(ValueError, match="function of one variable"):
+    with pytest.raises(TypeError, match="objective must be a helpers Objective of one variable"):
         critical_names(Quadratic2D())
-    with pytest.raises(TypeError, match="objective must be a helpers Objective"):
+    with pytest.raises(TypeError, match="objective must be a helpers Objective of one variable"):
         critical_names("quartic")
+
+
+# -- classify_run and Outcome ---------------------------------------------------------------------------
 
 
 def test_classify_run_converged_names_the_minimum():
     left, _, right = QUARTIC.critical_points()
-    out = classify_run(gradient_descent(QUARTIC, -2.0, 0.02), QUARTIC)
-    assert (out.kind, out.point, out.point_name, out.period) == ("converged", left, "local minimum", 1)
-    out = classify_run(gradient_descent(QUARTIC, 0.0, 0.05), QUARTIC)
+    r = run(QUARTIC, GD, -2.0, lr=0.02)
+    out = classify_run(r, QUARTIC)
+    assert (out.kind, out.point, out.point_name, out.period, out.steps) == (
+        "converged", left, "local minimum", 1, r.steps)
+    assert out.phrase() == f"converged to the local minimum x* = {left.x:.6f} in {r.steps} steps"
+    out = classify_run(run(QUARTIC, GD, 0.0, lr=0.05), QUARTIC)
     assert (out.kind, out.point, out.point_name) == ("converged", right, "global minimum")
-    assert classify_run(gradient_descent(QUARTIC, 0.0, 0.05)).point is None  # no objective, no name
+    bare = classify_run(run(QUARTIC, GD, 0.0, lr=0.05))  # no objective, no name
+    assert bare.kind == "converged" and bare.point is None and bare.point_name == ""
+
+
+def test_a_run_started_on_the_local_maximum_converges_to_it_and_says_so():
+    peak = QUARTIC.critical_points()[1]
+    out = classify_run(run(QUARTIC, GD, peak.x, lr=0.01), QUARTIC)
+    assert (out.kind, out.point_name, out.steps) == ("converged", "local maximum", 0)
 
 
 def test_naive_final_x_after_max_steps_is_not_reported_as_a_minimum():
-    run = gradient_descent(QUARTIC, 0.0, 0.12, max_steps=50)
-    assert run.status == "max_steps"
-    out = classify_run(run, QUARTIC)
+    r = run(QUARTIC, GD, 0.0, lr=0.12, max_steps=50)
+    assert r.status == "max_steps"
+    out = classify_run(r, QUARTIC)
     assert out.kind == "bounded" and out.point is None and "minimum" not in out.phrase()
-    slow = classify_run(gradient_descent(QUARTIC, 0.0, 0.001, max_steps=50), QUARTIC)
+    slow = classify_run(run(QUARTIC, GD, 0.0, lr=0.001, max_steps=50), QUARTIC)
     assert slow.kind == "bounded" and slow.phrase() == "bounded but not converged after 50 steps"
 
 
 def test_classify_run_finds_the_two_cycle_predicted_by_the_plain_loop():
     xs = plain_quartic_run(0.0, 0.09, 300)
     assert abs(xs[-1] - xs[-3]) < 1e-12 and abs(xs[-1] - xs[-2]) > 0.1  # an independent look at the cycle
-    out = classify_run(gradient_descent(QUARTIC, 0.0, 0.09, max_steps=300), QUARTIC)
+    out = classify_run(run(QUARTIC, GD, 0.0, lr=0.09, max_steps=300), QUARTIC)
     assert (out.kind, out.period) == ("cycle", 2)
     assert out.phrase() == "cycle of period 2, not converged after 300 steps"
 
 
 def test_classify_run_diverged():
-    out = classify_run(gradient_descent(QUARTIC, 0.0, 0.25), QUARTIC)
+    out = classify_run(run(QUARTIC, GD, 0.0, lr=0.25), QUARTIC)
     xs = plain_quartic_run(0.0, 0.25, 10)
     first_out = int(np.argmax(np.abs(xs) > 1e6))
-    assert out.kind == "diverged" and out.steps == first_out
+    assert out.kind == "diverged" and out.steps == first_out and out.period == 0
     assert out.phrase() == f"diverged after {first_out} steps"
 
 
 def test_classify_run_in_the_plane():
     bowl = Quadratic2D((1.0, 10.0))
     # η = 0.2: x₂ is multiplied by 1 − 0.2·10 = −1 every step (a 2-cycle), x₁ by 0.8 (dies out)
-    out = classify_run(gradient_descent(bowl, [1.0, 1.0], 0.2, max_steps=300))
+    out = classify_run(run(bowl, GD, [1.0, 1.0], lr=0.2, max_steps=300))
     assert (out.kind, out.period) == ("cycle", 2)
-    assert classify_run(gradient_descent(bowl, [1.0, 1.0], 0.1)).kind == "converged"
+    assert classify_run(run(bowl, GD, [1.0, 1.0], lr=0.1)).kind == "converged"
 
 
-def test_run_record_classifies_itself():
-    run = gradient_descent(QUARTIC, 0.0, 0.09, max_steps=300)
-    assert run.classify(QUARTIC) == classify_run(run, QUARTIC)
-    assert run.classify(max_period=1).kind == "bounded"  # period 2 not looked for: still never "converged"
+def test_a_cycle_not_looked_for_is_still_never_converged():
+    r = run(QUARTIC, GD, 0.0, lr=0.09, max_steps=300)
+    assert classify_run(r, QUARTIC, max_period=1).kind == "bounded"  # period 2 not looked for
+
+
+def test_classify_run_of_momentum():
+    # β = 0.96 from −2: the velocity carries the iterate over the hump to the global minimum
+    x, v = -2.0, 0.0
+    for _ in range(3000):  # an independent look: the averaged momentum written out
+        v = 0.96 * v + 0.04 * (4.0 * x * x * x - 10.0 * x - 3.0)
+        x = x - 0.2 * v
+    right = QUARTIC.critical_points()[2]
+    assert abs(x - right.x) < 1e-6
+    r = run(QUARTIC, steps.momentum, -2.0, lr=0.2, beta=0.96, max_steps=3000)
+    out = classify_run(r, QUARTIC)
+    assert (out.kind, out.point, out.point_name) == ("converged", right, "global minimum")
+    assert np.any(r.iterates[: r.steps] > QUARTIC.critical_points()[1].x)  # it went over the local maximum
+    # plain gradient descent with the same step stays in the left valley
+    assert classify_run(run(QUARTIC, GD, -2.0, lr=0.2 * 0.04, max_steps=3000), QUARTIC).point_name == "local minimum"
 
 
 def test_classify_run_validates():
-    with pytest.raises(TypeError, match="run must be a helpers Run"):
+    with pytest.raises(TypeError, match="result must be the Run of one run"):
         classify_run([0.0, 1.0])
-    run = gradient_descent(QUARTIC, 0.0, 0.05)
-    with pytest.raises(TypeError, match="objective must be a one-dimensional"):
-        classify_run(run, Quadratic2D())
-    with pytest.raises(ValueError, match="atol"):
-        classify_run(run, QUARTIC, atol=-1.0)
+    grid = run(QUARTIC, GD, [0.0, 1.0], lr=0.05)
+    assert isinstance(grid, Run)
+    with pytest.raises(TypeError, match="result must be the Run of one run"):
+        classify_run(grid)
+    converged = run(QUARTIC, GD, 0.0, lr=0.05)
+    with pytest.raises(TypeError, match="objective must be a helpers Objective of one variable"):
+        classify_run(converged, Quadratic2D())
     with pytest.raises(ValueError, match="max_period"):
-        classify_run(run, QUARTIC, max_period=0)
+        classify_run(converged, QUARTIC, max_period=0)
+
+
+@pytest.mark.parametrize("atol, error, match", [
+    pytest.param(-1.0, ValueError, r"atol must be in \[0, inf\)", id="atol-negative"),
+    pytest.param(float("nan"), ValueError, "atol must be finite", id="atol-nan"),
+    pytest.param("tiny", TypeError, "atol must be a real number", id="atol-string"),
+])
+def test_classify_run_validates_atol(atol, error, match):
+    with pytest.raises(error, match=match):
+        classify_run(run(QUARTIC, GD, 0.0, lr=0.05), QUARTIC, atol=atol)
+
+
+def test_classify_run_checks_the_objective_whatever_the_outcome():
+    unfinished = run(QUARTIC, GD, 0.0, lr=0.09, max_steps=300)
+    with pytest.raises(TypeError, match="objective must be a helpers Objective of one variable"):
+        classify_run(unfinished, Quadratic2D())
 
 
 @pytest.mark.parametrize(
@@ -226,150 +289,53 @@ def test_outcome_phrases(outcome, phrase):
     assert outcome.phrase() == phrase
 
 
-# -- the fast scalar loop ------------------------------------------------------------------------
+# -- the outcome map of gradient descent ------------------------------------------------------------------
 
-
-def test_fast_1d_loop_agrees_with_gradient_descent_bit_for_bit():
-    rng = np.random.default_rng(7)
-    for _ in range(300):
-        x0, lr, steps = rng.uniform(-2.6, 2.6), 10 ** rng.uniform(-3, 0), int(rng.integers(1, 400))
-        a = gradient_descent(QUARTIC, x0, lr, max_steps=steps)
-        b = gradient_descent_1d(QUARTIC, x0, lr, max_steps=steps)
-        assert (a.status, a.steps, a.lr, a.tol, a.bound) == (b.status, b.steps, b.lr, b.tol, b.bound)
-        assert np.array_equal(a.iterates, b.iterates) and np.array_equal(a.losses, b.losses)
-
-
-@pytest.mark.parametrize("lr", [5.0, 1e300])
-def test_fast_1d_loop_handles_huge_steps_like_gradient_descent(lr):
-    a, b = gradient_descent(QUARTIC, 2.0, lr, max_steps=50), gradient_descent_1d(QUARTIC, 2.0, lr, max_steps=50)
-    assert a.status == b.status == "diverged" and np.array_equal(a.iterates, b.iterates)
-    assert np.all(np.isfinite(b.iterates)) and np.all(np.isfinite(b.losses))
-
-
-@pytest.mark.parametrize(
-    "args, kwargs, error, match",
-    [
-        ((QUARTIC, 0.0, 0.0), {}, ValueError, "lr must be in"),
-        ((QUARTIC, np.nan, 0.1), {}, ValueError, "x0 must contain only finite numbers"),
-        ((QUARTIC, [0.0, 1.0], 0.1), {}, ValueError, "x0 must have 0 dimension"),
-        ((QUARTIC, 2e6, 0.1), {}, ValueError, "x0 must lie inside the divergence bound"),
-        ((QUARTIC, 0.0, 0.1), dict(max_steps=0), ValueError, "max_steps"),
-        ((QUARTIC, 0.0, 0.1), dict(tol=0.0), ValueError, "tol"),
-        ((QUARTIC, 0.0, 0.1), dict(bound=-1.0), ValueError, "bound"),
-        ((Quadratic2D(), 0.0, 0.1), {}, ValueError, "function of one variable"),
-        ((lambda x: x, 0.0, 0.1), {}, TypeError, "objective must be a helpers Objective"),
-    ],
-)
-def test_fast_1d_loop_validates(args, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        gradient_descent_1d(*args, **kwargs)
-
-
-# -- vectorised runs -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("steps", [1, 5, 40, 300])
-def test_grid_runs_agree_with_scalar_runs_exactly(steps):
-    rng = np.random.default_rng(steps)
-    x0 = rng.uniform(-2.5, 2.5, 60)
-    lr = 10 ** rng.uniform(-2.5, -0.3, 60)
-    grid = gradient_descent_grid(QUARTIC, x0, lr, max_steps=steps)
-    m = grid.tail.shape[-1]
-    assert m == min(16, steps + 1)
-    for i in range(len(x0)):
-        run = gradient_descent(QUARTIC, x0[i], lr[i], max_steps=steps)
-        assert STATUSES[grid.status[i]] == run.status and grid.steps[i] == run.steps
-        assert grid.x[i] == run.x  # bit for bit
-        if run.status == "max_steps":
-            assert np.array_equal(grid.tail[i], run.iterates[-m:])
-        else:  # a stopped run keeps its last iterate
-            assert np.all(grid.tail[i, -1] == run.x)
-
-
-def test_grid_covers_every_status_including_unrecorded_escapes():
-    x0 = np.array([0.0, 0.0, 0.0, 2.0])
-    lr = np.array([0.05, 0.09, 0.25, 1e300])  # converged, cycle, diverged, escape to a non-finite f
-    grid = gradient_descent_grid(QUARTIC, x0, lr, max_steps=300)
-    assert [STATUSES[s] for s in grid.status] == ["converged", "max_steps", "diverged", "diverged"]
-    runs = [gradient_descent(QUARTIC, a, b, max_steps=300) for a, b in zip(x0, lr, strict=True)]
-    assert list(grid.steps) == [r.steps for r in runs] and list(grid.x) == [r.x for r in runs]
-    assert np.all(np.isfinite(grid.x)) and np.all(np.isfinite(grid.tail))
-    outcome, period = grid.outcomes()
-    assert [OUTCOMES[o] for o in outcome] == ["converged", "cycle", "diverged", "diverged"]
-    assert list(period) == [1, 2, 0, 0]
-
-
-def test_grid_broadcasts_and_keeps_shapes():
-    x0 = np.linspace(-2, 2, 7)
-    lr = np.geomspace(0.01, 0.2, 5)
-    grid = gradient_descent_grid(QUARTIC, x0[None, :], lr[:, None], max_steps=50)
-    assert grid.x.shape == grid.status.shape == grid.steps.shape == (5, 7)
-    assert grid.tail.shape == (5, 7, 16)
-    assert np.all(grid.x0 == x0[None, :]) and np.all(grid.lr == lr[:, None])
-    run = gradient_descent(QUARTIC, x0[3], lr[2], max_steps=50)
-    assert grid.x[2, 3] == run.x and STATUSES[grid.status[2, 3]] == run.status
-
-
-def test_grid_where_every_run_stops_before_the_tail():
-    points = [p.x for p in QUARTIC.critical_points()]
-    grid = gradient_descent_grid(QUARTIC, points, 0.01, max_steps=100)
-    assert np.all(grid.steps == 0) and np.all(grid.tail == np.array(points)[:, None])
-
-
-def test_grid_never_warns_even_for_absurd_learning_rates():
-    # conftest turns any RuntimeWarning (overflow) into an error
-    grid = gradient_descent_grid(QUARTIC, np.linspace(-2.5, 2.5, 11), np.geomspace(1e-3, 1e300, 9)[:, None])
-    assert np.all(np.isfinite(grid.x))
-
-
-@pytest.mark.parametrize(
-    "args, kwargs, error, match",
-    [
-        ((QUARTIC, 0.0, [0.1, 0.0]), {}, ValueError, "lr must be > 0 everywhere"),
-        ((QUARTIC, [0.0, np.inf], 0.1), {}, ValueError, "x0 must contain only finite numbers"),
-        ((QUARTIC, [0.0, 2e6], 0.1), {}, ValueError, "x0 must lie inside the divergence bound"),
-        ((QUARTIC, [0.0, 1.0], [0.1, 0.2, 0.3]), {}, ValueError, "x0 and lr must broadcast together"),
-        ((QUARTIC, 0.0, 0.1), dict(max_steps=0), ValueError, "max_steps"),
-        ((QUARTIC, 0.0, 0.1), dict(tail=0), ValueError, "tail"),
-        ((QUARTIC, 0.0, 0.1), dict(tol=-1.0), ValueError, "tol"),
-        ((Quadratic2D(), 0.0, 0.1), {}, ValueError, "function of one variable"),
-        (("x**2", 0.0, 0.1), {}, TypeError, "objective must be a helpers Objective"),
-    ],
-)
-def test_grid_validates(args, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        gradient_descent_grid(*args, **kwargs)
-
-
-# -- the outcome map -----------------------------------------------------------------------------
+X0 = np.linspace(-2.5, 2.5, 80)
+LR = np.geomspace(0.005, 0.3, 60)
 
 
 @pytest.fixture(scope="module")
 def omap():
-    return outcome_map(QUARTIC, np.linspace(-2.5, 2.5, 80), np.geomspace(0.005, 0.3, 60), max_steps=300)
+    return outcome_map(QUARTIC, GD, X0[None, :], lr=LR[:, None], max_steps=300)
 
 
 def test_outcome_map_labels(omap):
-    assert omap.code.shape == (60, 80)
+    assert isinstance(omap, OutcomeMap) and omap.code.shape == omap.period.shape == (60, 80)
     assert omap.kinds == ("converged",) * 3 + ("cycle", "bounded", "diverged")
     assert omap.point_names == ("local minimum", "local maximum", "global minimum")
+    assert omap.points == tuple(QUARTIC.critical_points())
     assert omap.labels[0] == f"converged to the local minimum x* = {omap.points[0].x:.2f}"
-    assert omap.labels[-1] == "diverged"
+    assert omap.labels[3:] == ("cycle (period 2 … 8), not converged", "bounded but not converged", "diverged")
     assert set(np.unique(omap.code)) == set(omap.present())
     assert sum(omap.fraction(c) for c in omap.present()) == pytest.approx(1.0)
+
+
+def test_outcome_map_keeps_its_runs(omap):
+    runs = omap.runs
+    assert isinstance(runs, Run) and runs.status.shape == (60, 80)
+    assert runs.iterates.shape == (60, 80, 16)  # 2·max_period iterates, enough to see a cycle of 8 twice
+    assert np.array_equal(runs.x0, np.broadcast_to(X0[None, :], (60, 80)))
+    assert np.array_equal(runs.lr, np.broadcast_to(LR[:, None], (60, 80)))
+
+
+def test_outcome_map_periods(omap):
+    kinds = np.array(omap.kinds)[omap.code]
+    assert np.all(omap.period[kinds == "converged"] == 1)
+    assert np.all(omap.period[kinds == "cycle"] >= 2)
+    assert np.all(omap.period[(kinds == "bounded") | (kinds == "diverged")] == 0)
 
 
 def test_outcome_map_agrees_with_single_runs(omap):
     rng = np.random.default_rng(3)
     checked = set()
-    for code in omap.present():  # a few cells of every outcome, plus random ones
+    for code in omap.present():  # a few cells of every outcome
         cells = np.argwhere(omap.code == code)
         picks = cells[rng.choice(len(cells), size=min(4, len(cells)), replace=False)]
         for i, j in picks:
-            run = gradient_descent(QUARTIC, omap.x0[j], omap.lr[i], max_steps=300)
-            out = classify_run(run, QUARTIC)
+            out = classify_run(run(QUARTIC, GD, X0[j], lr=LR[i], max_steps=300), QUARTIC)
             kind = omap.kinds[code]
-            assert out.kind == kind, (omap.x0[j], omap.lr[i])
+            assert out.kind == kind, (X0[j], LR[i])
             if kind == "converged":
                 assert out.point == omap.points[code]
             if kind == "cycle":
@@ -381,31 +347,95 @@ def test_outcome_map_agrees_with_single_runs(omap):
 def test_outcome_map_small_learning_rates_split_at_the_local_maximum(omap):
     peak = QUARTIC.critical_points()[1].x
     row = omap.code[0]  # η = 0.005
-    assert np.all(row[omap.x0 < peak - 0.1] == 0) and np.all(row[omap.x0 > peak + 0.1] == 2)
+    assert np.all(row[X0 < peak - 0.1] == 0) and np.all(row[X0 > peak + 0.1] == 2)
 
 
-def test_outcome_map_lookup(omap):
-    assert omap.lookup(2.0, 0.01) == 2 and omap.lookup(-2.0, 0.01) == 0
-    assert omap.kinds[omap.lookup(0.0, 0.3)] == "diverged"
-    with pytest.raises(ValueError, match="lr must be in"):
-        omap.lookup(0.0, 0.0)
-    with pytest.raises(TypeError, match="x0 must be a real number"):
-        omap.lookup("left", 0.1)
+def test_outcome_map_cells_and_codes(omap):
+    def cell(x0, lr):
+        return int(omap.code[np.argmin(np.abs(np.log(LR) - np.log(lr))), np.argmin(np.abs(X0 - x0))])
+
+    assert cell(2.0, 0.01) == 2 and cell(-2.0, 0.01) == 0
+    assert omap.kinds[cell(0.0, 0.3)] == "diverged"
+    assert omap.code_of("converged to the global") == 2
+    assert omap.code_of("converged to the local max") == 1
+    assert omap.code_of("diverged") == 5
+    with pytest.raises(ValueError, match="label_start must match exactly one"):
+        omap.code_of("converged")
+    with pytest.raises(ValueError, match="label_start must match exactly one"):
+        omap.code_of("escaped")
+
+
+def test_outcome_map_max_period_sets_the_tail_and_the_label():
+    small = outcome_map(QUARTIC, GD, 0.0, lr=np.array([0.05, 0.09]), max_steps=300, max_period=3)
+    assert small.runs.iterates.shape == (2, 6)
+    assert small.labels[3] == "cycle (period 2 … 3), not converged"
+    assert [small.kinds[c] for c in small.code] == ["converged", "cycle"]
+    assert small.period.tolist() == [1, 2]
 
 
 def test_outcome_map_validates():
-    with pytest.raises(ValueError, match="x0 must have 1 dimension"):
-        outcome_map(QUARTIC, np.zeros((2, 2)), [0.1])
     with pytest.raises(ValueError, match="max_period"):
-        outcome_map(QUARTIC, [0.0], [0.1], max_period=0)
-    with pytest.raises(ValueError, match="function of one variable"):
-        outcome_map(Quadratic2D(), [0.0], [0.1])
+        outcome_map(QUARTIC, GD, [0.0], lr=0.1, max_period=0)
+    with pytest.raises(TypeError, match="objective must be a helpers Objective of one variable"):
+        outcome_map(Quadratic2D(), GD, [0.0, 0.0], lr=0.1)
+    with pytest.raises(TypeError, match="lr"):
+        outcome_map(QUARTIC, GD, [0.0])
+    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\)"):
+        outcome_map(QUARTIC, GD, [0.0], lr=np.array([0.1, 0.0]))
+    with pytest.raises(ValueError, match="must broadcast together"):
+        outcome_map(QUARTIC, GD, np.zeros(2), lr=np.full(3, 0.1))
+    with pytest.raises(ValueError, match="atol"):
+        outcome_map(QUARTIC, GD, [0.0], lr=0.1, atol=-1.0)
 
 
-def test_full_size_map_is_vectorised():
-    # The acceptance target is ≤ 1 s on the 2-core machine; the limit here only catches a loop over runs
-    # (which would take minutes), so a busy shared machine cannot make it fail.
-    start = time.perf_counter()
-    big = outcome_map(QUARTIC, np.linspace(-2.5, 2.5, 400), np.geomspace(0.005, 0.3, 300), max_steps=300)
-    assert time.perf_counter() - start < 10.0
-    assert big.code.shape == (300, 400)
+# -- the outcome map of momentum ----------------------------------------------------------------------
+
+LRS = np.geomspace(0.02, 1.0, 9)
+BETAS = np.array([0.0, 0.5, 0.9, 0.96])
+
+
+@pytest.fixture(scope="module")
+def mmap():
+    return outcome_map(QUARTIC, steps.momentum, -2.0, lr=LRS[None, :], beta=BETAS[:, None], max_steps=3000,
+                       bound=100.0)
+
+
+def test_momentum_map_names_each_cell_like_a_single_classified_run(mmap):
+    assert mmap.code.shape == (4, 9)
+    kinds = set()
+    for i, beta in enumerate(BETAS):
+        for j, lr in enumerate(LRS):
+            r = run(QUARTIC, steps.momentum, -2.0, lr=lr, beta=beta, max_steps=3000, bound=100.0)
+            out = classify_run(r, QUARTIC)
+            label = mmap.labels[mmap.code[i, j]]
+            if out.kind == "converged":
+                assert label == f"converged to the {out.point_name} x* = {out.point.x:.2f}"
+            else:
+                assert label.startswith({"cycle": "cycle", "bounded": "bounded", "diverged": "diverged"}[out.kind])
+            kinds.add(out.kind)
+    assert {"converged", "diverged"} <= kinds
+
+
+def test_momentum_gets_over_the_hump_where_gradient_descent_cannot(mmap):
+    glob = mmap.code_of("converged to the global")
+    assert not np.any(mmap.code[0] == glob)  # plain gradient descent never gets over the hump from -2 ...
+    assert np.any(mmap.code == glob)  # ... momentum does for some settings
+    assert sum(mmap.fraction(c) for c in mmap.present()) == pytest.approx(1.0)
+
+
+def test_momentum_map_with_beta_zero_is_the_gradient_descent_map(mmap):
+    plain = outcome_map(QUARTIC, GD, -2.0, lr=LRS, max_steps=3000, bound=100.0)
+    assert np.array_equal(mmap.code[0], plain.code) and np.array_equal(mmap.period[0], plain.period)
+    assert mmap.labels == plain.labels
+
+
+def test_momentum_map_settings(mmap):
+    assert np.array_equal(mmap.runs.beta, np.broadcast_to(BETAS[:, None], (4, 9)))
+    assert np.array_equal(mmap.runs.lr, np.broadcast_to(LRS[None, :], (4, 9)))
+
+
+def test_momentum_map_validates():
+    with pytest.raises(ValueError, match=r"beta must be in \[0, 1\), got 1.0"):
+        outcome_map(QUARTIC, steps.momentum, -2.0, lr=0.1, beta=np.array([0.5, 1.0]))
+    with pytest.raises(ValueError, match="must broadcast together"):
+        outcome_map(QUARTIC, steps.momentum, -2.0, lr=np.full(3, 0.1), beta=np.full(4, 0.5))

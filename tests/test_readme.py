@@ -33,8 +33,8 @@ def test_gallery_is_generated_and_up_to_date():
 def test_binder_badge_opens_notebook_01_in_jupyterlab():
     badge = re.search(r"\[!\[Launch Binder\]\([^)]*\)\]\(([^)]*)\)", README)
     assert badge, "Launch Binder badge missing"
-    assert badge.group(1) == gallery().binder_url("01_gradient_descent_x2.ipynb")
-    assert (ROOT / "notebooks" / "01_gradient_descent_x2.ipynb").is_file()
+    assert badge.group(1) == gallery().binder_url("01_square.ipynb")
+    assert (ROOT / "notebooks" / "01_square.ipynb").is_file()
 
 
 def test_quick_start_has_exactly_two_commands_that_exist():

@@ -1,7 +1,7 @@
 """Build slide decks and static HTML pages of every notebook, for use with no kernel and no internet.
 
     python tools/export.py                 # all notebooks -> build/slides/*.slides.html, build/html/*.html
-    python tools/export.py notebooks/01_gradient_descent_x2.ipynb --out /tmp/site
+    python tools/export.py notebooks/01_square.ipynb --out /tmp/site
 
 What the output holds:
 - the HTML page: every figure of the stored notebook, as the notebook shows it;
@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import base64
 import copy
 import importlib
 import importlib.util
 import inspect
+import io
 import json
 import logging
 import pathlib
@@ -39,11 +41,15 @@ import matplotlib
 matplotlib.use("Agg")
 
 import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib._animation_data import DISPLAY_TEMPLATE, JS_INCLUDE, STYLE_INCLUDE  # noqa: E402
+from matplotlib.animation import _embedded_frames  # noqa: E402
 from nbconvert import HTMLExporter, SlidesExporter  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import helpers.demos  # noqa: E402
 from helpers import plotting  # noqa: E402
-from helpers.live import Demo  # noqa: E402
+from helpers.demo import Demo  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "tools" / "templates"
@@ -142,7 +148,7 @@ def with_animations(nb, vendor_prefix):
         for cls, kwargs in made:
             demo = cls(**kwargs)
             local = f'<link rel="stylesheet" href="{vendor_prefix}/font-awesome/css/font-awesome.min.css">'
-            html = FONT_AWESOME_LINK.sub(local, demo.animation_html())
+            html = FONT_AWESOME_LINK.sub(local, animation_html(demo))
             html = html.replace("<img id=", f'<img alt="Animation of the {demo.name} demo" id=', 1)
             caption = (
                 f'<p class="gd-animation-caption"><em>Animation of the live demo "{demo.name}" '
@@ -152,6 +158,49 @@ def with_animations(nb, vendor_prefix):
             count += 1
         cell.outputs = outputs
     return nb, count
+
+
+def animation_html(demo, fps=5):
+    """The frames of ``demo.animation_frames()`` as a self-contained JavaScript animation.
+
+    Each frame is drawn the fast way (blitted onto the cached background) and embedded as a PNG in
+    matplotlib's JavaScript player (the page ``Animation.to_jshtml`` writes), so the animation plays
+    in an exported HTML page with no kernel and no network. The player's id is derived from the
+    demo's name, so the same demo exports to the same page every time.
+    """
+    frames = demo.animation_frames()
+    if not frames:
+        raise ValueError(f"demo {demo.name!r} defines no animation frames")
+    start, fig = demo.values, demo.live.fig
+    # There is no readout under an animation: a demo that has a caption writes it above the figure.
+    caption = None
+    if demo.animation_caption(**{**start, **frames[0]}):
+        caption = demo.live.animate(fig.suptitle(" "))
+    demo.live.invalidate()  # the caption takes room at the top: lay the background out again
+    encoded = []
+    try:
+        for frame in frames:
+            values = {**start, **frame}
+            if demo.view_changed(**values):
+                demo.live.invalidate()
+            demo.draw(**values)
+            if caption is not None:
+                caption.set_text(demo.animation_caption(**values))
+            demo.live.render(push=False)
+            out = io.BytesIO()
+            Image.fromarray(np.asarray(demo.live.canvas.buffer_rgba())).save(out, format="png")
+            encoded.append(base64.encodebytes(out.getvalue()).decode("ascii"))
+    finally:
+        if caption is not None:
+            demo.live.unanimate(caption)
+            caption.remove()
+            fig._suptitle = None  # matplotlib keeps the suptitle here too
+        demo.live.invalidate()
+        demo.update()
+    modes = {"once_checked": "", "loop_checked": "checked", "reflect_checked": ""}
+    return JS_INCLUDE + STYLE_INCLUDE + DISPLAY_TEMPLATE.format(
+        id=f"gd_{demo.name}", Nframes=len(encoded), fill_frames=_embedded_frames(encoded, "png"),
+        interval=1000 // fps, **modes)
 
 
 def figures_without_code(nb):

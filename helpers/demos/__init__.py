@@ -1,6 +1,6 @@
 """The interactive demos of the notebooks, one module per notebook.
 
-Each module defines its :class:`helpers.live.Demo` subclasses and a ``BENCHMARKS`` list of
+Each module defines its :class:`helpers.demo.Demo` subclasses and a ``BENCHMARKS`` list of
 ``(name, factory, control, values)`` entries: the benchmark builds the demo with ``factory()``, sets
 ``control`` to each of ``values`` in turn and times the updates. Modules are found by listing this
 package, so a new notebook's demo is benchmarked (and tested) as soon as its module exists.

@@ -14,8 +14,10 @@ import numpy as np
 
 from .. import plotting
 from ..data import linear_regression
-from ..live import Demo, control_layout, log_slider, slider
-from ..minibatch import excess_loss, least_squares, minibatch_gd
+from ..demo import Demo
+from ..live import control_layout, log_slider, slider
+from ..regression import fit, least_squares
+from ..steps import gradient_descent
 
 N = 1000
 MAX_EPOCHS = 50
@@ -53,21 +55,6 @@ def _thin(k):
         return slice(0, k)
     tail = np.linspace(HEAD, k - 1, MAX_DRAWN - HEAD).round().astype(int)
     return np.concatenate([np.arange(HEAD), tail])
-
-
-def plot_contours(ax, x, y, *, start=START, view=(W_VIEW, B_VIEW)):
-    """Contours of L − L* over (w, b) on ``view``, the least-squares point (star) and the start (square)."""
-    ws, bs = np.linspace(*view[0], 121), np.linspace(*view[1], 121)
-    W, B = np.meshgrid(ws, bs)
-    excess = excess_loss(np.column_stack([W.ravel(), B.ravel()]), x, y).reshape(W.shape)
-    ax.contour(W, B, excess, levels=np.geomspace(0.01, 30.0, 10), colors=plotting.CURVE, linewidths=0.8)
-    ax.plot(*least_squares(x, y), "*", color="black", ms=15, zorder=5, label="least squares (w*, b*)")
-    if start is not None:
-        ax.plot(*start, "s", color=plotting.CURVE, ms=7, zorder=5, label="start")
-    ax.set_xlim(*view[0])
-    ax.set_ylim(*view[1])
-    ax.set_xlabel("slope w")
-    ax.set_ylabel("intercept b")
 
 
 class MinibatchDemo(Demo):
@@ -111,9 +98,9 @@ class MinibatchDemo(Demo):
         key = (batch_size, float(lr), epochs, seed, bool(shuffle), bool(decay))
         run = self._cache.get(key)
         if run is None:
-            run = minibatch_gd(self.x, self.y, lr, batch_size=batch_size, epochs=epochs,
-                               rng=np.random.default_rng(seed), shuffle=bool(shuffle), params0=self.params0,
-                               decay=1.0 if decay else 0.0, tol=TOL)
+            run = fit(self.x, self.y, gradient_descent, batch_size=batch_size, epochs=epochs,
+                      rng=np.random.default_rng(seed), shuffle=bool(shuffle), params0=self.params0,
+                      decay=1.0 if decay else 0.0, tol=TOL, lr=lr)
             if len(self._cache) >= self.CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = run
@@ -122,7 +109,7 @@ class MinibatchDemo(Demo):
     # -- drawing --------------------------------------------------------------------------------
     def build(self):
         fig, (left, right) = plotting.new_figure(2, height=4.2, lecture_height=4.0)
-        plot_contours(left, self.x, self.y, start=self.params0)
+        plotting.line_contours(left, self.x, self.y, (W_VIEW, B_VIEW), start=self.params0)
         left.legend(loc="lower left")
         blue, red = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["vermillion"]
         (self.path,) = left.plot([], [], "-", color=blue, lw=0.8)
@@ -161,9 +148,9 @@ class MinibatchDemo(Demo):
         # A diverged run is shown to its last recorded point, the partial epoch included.
         last = run.updates if (run.status == "diverged" and shown > run.epochs) else int(run.epoch_ends[k])
         pick = _thin(last + 1)
-        pts = run.params[: last + 1][pick]
+        pts = run.iterates[: last + 1][pick]
         self.path.set_data(pts[:, 0], pts[:, 1])
-        self.current.set_data([run.params[last, 0]], [run.params[last, 1]])
+        self.current.set_data([run.iterates[last, 0]], [run.iterates[last, 1]])
         t = np.arange(last + 1) / run.updates_per_epoch
         self.curve.set_data(t[pick], self._excess(run.losses[: last + 1][pick]))
         self.curve_current.set_data([t[-1]], [self._excess(run.losses[last:last + 1])[0]])
@@ -187,7 +174,7 @@ def readout(run, optimum, row, epoch, seed):
              f"seed {seed}" if run.shuffle else "no shuffle", run.outcome()]
     if run.status == "diverged":
         parts[-1] += f" (|w| or |b| passed {run.bound:.0e})"
-    dist = float(np.hypot(*(run.params[row] - optimum)))
+    dist = float(np.hypot(*(run.iterates[row] - optimum)))
     where = "" if row == run.updates else f"at epoch {epoch}: "
     parts.append(f"{where}distance to exact solution {dist:.2e}")
     return " · ".join(parts)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plotting
+from ..averages import effective_window, ewma
 from ..data import noisy_series
-from ..functions import Quadratic2D
-from ..live import Demo, log_slider, slider
-from ..momentum import effective_window, ewma, momentum, stability_limit
+from ..demo import Demo
+from ..live import log_slider, slider
+from ..objectives import Quadratic2D
+from ..runner import run
+from ..steps import gradient_descent, momentum
+from ..theory import stability_limit
 
 # -- the moving average -----------------------------------------------------------------------------
 SERIES_LENGTH = 150
@@ -120,8 +124,7 @@ class RavineDemo(Demo):
     start with the same η, on the contours of the ravine ½(x₁² + 25·x₂²); right, f(x_k) against k.
 
     Controls: η (log scale), β, the start (x₁, x₂) and the number of steps shown (with Play). Runs are
-    cached per setting, so the step slider only replays them. The gradient-descent run is momentum
-    with β = 0, which reproduces plain gradient descent iterate for iterate.
+    cached per setting, so the step slider only replays them.
     """
 
     name = "ravine"
@@ -174,32 +177,32 @@ class RavineDemo(Demo):
     def runs(self, lr, beta, x1, x2):
         """(gradient descent, momentum) runs for these settings, computed once and cached."""
 
-        def run(b):
-            key = (round(float(lr), 12), round(float(b), 12), float(x1), float(x2))
+        def cached(step, **hyper):
+            key = (step.__name__, *(round(float(v), 12) for v in hyper.values()), float(x1), float(x2))
             if key not in self._cache:
                 if len(self._cache) > 512:
                     self._cache.clear()
-                self._cache[key] = momentum(self.objective, [x1, x2], lr, b, max_steps=MAX_STEPS, tol=TOL,
-                                            bound=BOUND)
+                self._cache[key] = run(self.objective, step, [x1, x2], max_steps=MAX_STEPS, tol=TOL, bound=BOUND,
+                                       **hyper)
             return self._cache[key]
 
-        return run(0.0), run(beta)
+        return cached(gradient_descent, lr=lr), cached(momentum, lr=lr, beta=beta)
 
     def play_length(self, lr, beta, x1, x2):
-        return max(run.steps for run in self.runs(lr, beta, x1, x2))
+        return max(r.steps for r in self.runs(lr, beta, x1, x2))
 
     def animation_caption(self, lr, beta, x1, x2, shown):
         return f"same start ({x1:g}, {x2:g}), same η = {lr:.3g}; momentum β = {beta:.2f}; step {shown}"
 
     def draw(self, lr, beta, x1, x2, shown):
         gd, mom = self.runs(lr, beta, x1, x2)
-        for run, path, now, loss in ((gd, self.gd_path, self.gd_now, self.gd_loss),
-                                     (mom, self.mom_path, self.mom_now, self.mom_loss)):
-            k = min(shown, run.steps)
-            pts = run.iterates[: k + 1]
+        for record, path, now, loss in ((gd, self.gd_path, self.gd_now, self.gd_loss),
+                                        (mom, self.mom_path, self.mom_now, self.mom_loss)):
+            k = min(shown, record.steps)
+            pts = record.iterates[: k + 1]
             path.set_data(pts[:, 0], pts[:, 1])
             now.set_data(pts[-1:, 0], pts[-1:, 1])
-            loss.set_data(np.arange(k + 1), np.maximum(run.losses[: k + 1], LOSS_FLOOR))
+            loss.set_data(np.arange(k + 1), np.maximum(record.losses[: k + 1], LOSS_FLOOR))
         return ravine_readout(gd, mom, shown)
 
     def animation_frames(self):
@@ -210,9 +213,9 @@ class RavineDemo(Demo):
         return fast + slow
 
 
-def _phrase(run):
-    text = run.outcome()
-    if run.status == "diverged":
+def _phrase(record):
+    text = record.outcome()
+    if record.status == "diverged":
         text += f" (‖x‖ > {BOUND:g})"
     return text
 
@@ -225,8 +228,8 @@ def ravine_readout(gd, mom, shown):
         f"η = {mom.lr:.3g}",
         f"β = {mom.beta:.2f}",
         f"start ({start[0]:g}, {start[1]:g})",
-        f"gradient descent (stable for η < {stability_limit(0.0, lam):.3g}): {_phrase(gd)}",
-        f"momentum (stable for η < {stability_limit(mom.beta, lam):.3g}): {_phrase(mom)}",
+        f"gradient descent (stable for η < {stability_limit(lam):.3g}): {_phrase(gd)}",
+        f"momentum (stable for η < {stability_limit(lam, mom.beta):.3g}): {_phrase(mom)}",
     ]
     if shown < max(gd.steps, mom.steps):
         parts.append(f"showing {shown} step{'s' if shown != 1 else ''}")

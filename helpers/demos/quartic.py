@@ -11,15 +11,14 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from matplotlib.colors import ListedColormap
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import plotting
-from ..functions import Quartic
-from ..live import Demo, log_slider, slider
-from ..optimizers import classify_run, critical_names, gradient_descent_1d, outcome_map
+from ..demo import Demo
+from ..live import log_slider, slider
+from ..objectives import Quartic
+from ..outcomes import classify_run, critical_names, outcome_map
+from ..runner import run
+from ..steps import gradient_descent
 
 X0_RANGE = (-2.5, 2.5)  # start points the slider and the map cover
 LR_RANGE = (0.005, 0.3)  # learning rates the slider and the map cover (log scale)
@@ -32,10 +31,7 @@ VIEW_X = (-2.6, 2.6)
 VIEW_Y = (-14.5, 21.0)
 DRAW_CLIP = 10.0  # escaping iterates are drawn at |x| = 10, far outside the view, to keep the pixels sane
 
-#: Colour of every outcome: by critical point for converged runs, then by kind (the collection's palette).
-COLORS = plotting.OUTCOME_COLORS
 RECENT = 8  # the last steps drawn boldly: a cycle stands out from the faint earlier path
-CURRENT = plotting.OKABE_ITO["green"]  # "where you are", on both panels
 
 
 @functools.lru_cache(maxsize=4)
@@ -44,62 +40,14 @@ def default_map(shape=MAP_SHAPE, steps=MAP_STEPS):
     n_lr, n_x0 = shape
     x0 = np.linspace(*X0_RANGE, n_x0)
     lr = np.geomspace(*LR_RANGE, n_lr)
-    return outcome_map(Quartic(), x0, lr, max_steps=steps, tol=TOL, bound=BOUND)
-
-
-def _key(omap, code):
-    """The colour key of a map code: the critical point's name for converged runs, else the kind."""
-    return omap.point_names[code] if code < len(omap.points) else omap.kinds[code]
-
-
-def legend_labels(omap):
-    """Short legend text per map code: 'local minimum x* = −1.40', 'cycle (period ≥ 2)', …"""
-    short = {"cycle": "cycle (period ≥ 2)", "bounded": "bounded, not converged", "diverged": "diverged"}
-    points = [f"{name} x* = {p.x:.2f}".replace("-", "−") for p, name in zip(omap.points, omap.point_names, strict=True)]
-    return points + [short[kind] for kind in omap.kinds[len(points):]]
-
-
-def draw_outcome_map(ax, omap, *, legend=True, limits=True):
-    """Draw an :class:`~helpers.optimizers.OutcomeMap` as an image: x₀ across, log₁₀ η up.
-
-    With ``limits``, dashed lines mark the local stability limit η = 2/f''(x*) of each minimum.
-    Returns the image artist.
-    """
-    colors = [COLORS[_key(omap, c)] for c in range(len(omap.labels))]
-    lo, hi = np.log10(omap.lr[0]), np.log10(omap.lr[-1])
-    dx = (omap.x0[-1] - omap.x0[0]) / (len(omap.x0) - 1) / 2
-    dy = (hi - lo) / (len(omap.lr) - 1) / 2
-    image = ax.imshow(
-        omap.code, origin="lower", aspect="auto", interpolation="nearest", cmap=ListedColormap(colors),
-        vmin=-0.5, vmax=len(colors) - 0.5, extent=(omap.x0[0] - dx, omap.x0[-1] + dx, lo - dy, hi + dy),
-    )
-    ax.grid(False)
-    ticks = [t for t in (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0) if omap.lr[0] <= t <= omap.lr[-1]]
-    ax.yaxis.set_major_locator(FixedLocator(np.log10(ticks)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{10**y:g}"))
-    ax.set_xlabel("start x₀")
-    ax.set_ylabel("learning rate η (log scale)")
-    if limits:
-        quartic = Quartic()
-        for p in quartic.minima():
-            y = np.log10(2.0 / float(quartic.hess(p.x)))
-            ax.axhline(y, color="black", ls="--", lw=1)
-            ax.annotate(f"2/f''({p.x:.2f})".replace("-", "−"), (omap.x0[0], y), xytext=(4, 3),
-                        textcoords="offset points", color="black")
-    if legend:
-        labels = legend_labels(omap)
-        handles = [Patch(color=colors[c], label=labels[c]) for c in omap.present()]
-        if limits:
-            handles.append(Line2D([], [], color="black", ls="--", lw=1, label="η = 2/f''(x*)"))
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, borderaxespad=0)
-    return image
+    return outcome_map(Quartic(), gradient_descent, x0[None, :], lr=lr[:, None], max_steps=steps, tol=TOL, bound=BOUND)
 
 
 @functools.lru_cache(maxsize=128)
-def run(x0, lr, steps):
-    """One run (cached) and its honest :class:`~helpers.optimizers.Outcome`."""
+def trajectory(x0, lr, steps):
+    """One run (cached) and its honest :class:`~helpers.outcomes.Outcome`."""
     quartic = Quartic()
-    result = gradient_descent_1d(quartic, x0, lr, max_steps=steps, tol=TOL, bound=BOUND)
+    result = run(quartic, gradient_descent, x0, lr=lr, max_steps=steps, tol=TOL, bound=BOUND)
     return result, classify_run(result, quartic)
 
 
@@ -139,22 +87,22 @@ class QuarticDemo(Demo):
         plotting.plot_objective(left, self.objective, VIEW_X)
         left.set_ylim(*VIEW_Y)
         for p, name in zip(*critical_names(self.objective), strict=True):
-            face = COLORS[name] if p.kind == "minimum" else "white"
+            face = plotting.OUTCOME_COLORS[name] if p.kind == "minimum" else "white"
             left.plot([p.x], [p.value], "D", color=face, mec="black", ms=8, zorder=3)
             # minima labelled below and inwards (the global one sits near the right edge), the hump above
             inward = {"local minimum": ((6, -8), "left"), "global minimum": ((-6, -8), "right")}
             offset, ha = inward.get(name, ((0, 8), "center"))
             left.annotate(name.replace("imum", "."), (p.x, p.value), xytext=offset, textcoords="offset points",
                           ha=ha, va="top" if p.kind == "minimum" else "bottom")
-        draw_outcome_map(right, self.omap)
+        plotting.draw_outcome_map(right, self.omap)
         right.set_title(f"outcome after {MAP_STEPS} steps")
         # the whole path as a plain line (markers on hundreds of points would cost milliseconds per frame),
         # in colours that stand out from the grey curve
         (self.path,) = left.plot([], [], "-", color=plotting.OKABE_ITO["orange"], lw=1.2)
         (self.recent,) = left.plot([], [], "-o", color=plotting.OKABE_ITO["vermillion"], lw=1.5, ms=5)
-        (self.current,) = left.plot([], [], "o", color=CURRENT, mec="black", ms=12)
+        (self.current,) = left.plot([], [], "o", color=plotting.CURRENT, mec="black", ms=12)
         # (x₀, η) never leaves the map, so its marker is drawn whole even at the map's edge
-        (self.marker,) = right.plot([], [], "o", color=CURRENT, mec="black", mew=1.5, ms=12, clip_on=False)
+        (self.marker,) = right.plot([], [], "o", color=plotting.CURRENT, mec="black", mew=1.5, ms=12, clip_on=False)
         left.set_title(f"iterates, last {RECENT} steps bold")
         return fig
 
@@ -166,10 +114,10 @@ class QuarticDemo(Demo):
         return [{"x0": x0, "lr": 0.02, "steps": MAX_STEPS, "shown": k} for x0 in (-0.4, -0.2) for k in range(0, 61, 3)]
 
     def play_length(self, x0, lr, steps):
-        return run(float(x0), float(lr), int(steps))[0].steps
+        return trajectory(float(x0), float(lr), int(steps))[0].steps
 
     def draw(self, x0, lr, steps, shown):
-        result, outcome = run(float(x0), float(lr), int(steps))
+        result, outcome = trajectory(float(x0), float(lr), int(steps))
         k = min(int(shown), result.steps)
         xs = np.clip(result.iterates[: k + 1], -DRAW_CLIP, DRAW_CLIP)
         ys = self.objective.f(xs)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plotting
-from ..functions import Square
-from ..live import Demo, log_slider, slider
-from ..optimizers import gradient_descent
+from ..demo import Demo
+from ..live import log_slider, slider
+from ..objectives import Square
+from ..runner import run
+from ..steps import gradient_descent
 
 VIEW = 12.0  # half-width of both panels; a run that leaves it is reported as diverged
 MAX_STEPS = 60
@@ -58,7 +60,7 @@ class SquareDemo(Demo):
         return self.run(lr, x0, steps).steps
 
     def run(self, lr, x0, steps):
-        return gradient_descent(self.objective, x0, lr, max_steps=steps, tol=self.tol, bound=VIEW)
+        return run(self.objective, gradient_descent, x0, lr=lr, max_steps=steps, tol=self.tol, bound=VIEW)
 
     def draw(self, lr, x0, steps, shown):
         run = self.run(lr, x0, steps)

@@ -7,6 +7,7 @@ raise on a wrong or malformed answer: telling the student what is wrong is their
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -33,10 +34,16 @@ def wrong(message):
     return Feedback(False, message)
 
 
-def as_number(answer, what):
-    """Return ``(number, None)`` or ``(None, Feedback)`` when ``answer`` is missing or not a number."""
-    if answer is ... or answer is None:
-        return None, Feedback(None, f"Replace ... with {what}, then run the cell again.")
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
-        return None, wrong(f"The answer should be a finite number ({what}), got {answer!r}.")
-    return float(answer), None
+def numeric(what):
+    """Decorate a check of a numeric answer: a missing or malformed answer gets its feedback (naming
+    ``what`` is asked for) before the check runs, which then receives the answer as a float."""
+    def decorate(check):
+        @functools.wraps(check)
+        def checked(answer, *args, **kwargs):
+            if answer is ... or answer is None:
+                return Feedback(None, f"Replace ... with {what}, then run the cell again.")
+            if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
+                return wrong(f"The answer should be a finite number ({what}), got {answer!r}.")
+            return check(float(answer), *args, **kwargs)
+        return checked
+    return decorate

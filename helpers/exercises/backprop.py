@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from .. import data
-from ..network import LAM_MAX, Network, train
-from . import as_number, right, wrong
+from ..network import LAM_MAX, Network, first_epoch_solved, network_at, stalled, train
+from . import numeric, right, wrong
 
 #: The numbers of exercises 1 and 2 (an output unit, then a hidden unit feeding it).
 OUTPUT = {"o": 0.8, "y": 1.0, "lam": 2.0}
@@ -27,11 +27,9 @@ def hidden_delta(delta_out, w, h, lam):
     return delta_out * w * lam * h * (1.0 - h)
 
 
-def check_output_delta(answer):
+@numeric("the output delta δₒ")
+def check_output_delta(value):
     """Exercise 1: δₒ for an output unit with λ = 2, output o = 0.8 and target y = 1."""
-    value, missing = as_number(answer, "the output delta δₒ")
-    if missing:
-        return missing
     o, y, lam = OUTPUT["o"], OUTPUT["y"], OUTPUT["lam"]
     expected = output_delta(o, y, lam)
     if math.isclose(value, expected, rel_tol=1e-3):
@@ -48,11 +46,9 @@ def check_output_delta(answer):
     return wrong(f"Use δₒ = (o − y)·λ·o(1 − o) with o = {o:g}, y = {y:g}, λ = {lam:g}; {value:g} is not it.")
 
 
-def check_hidden_delta(answer):
+@numeric("the hidden delta δ")
+def check_hidden_delta(value):
     """Exercise 2: δ for a hidden unit with output h = 0.5 and weight w = 1.5 to the output of exercise 1."""
-    value, missing = as_number(answer, "the hidden delta δ")
-    if missing:
-        return missing
     lam, h, w = OUTPUT["lam"], HIDDEN["h"], HIDDEN["w"]
     d_out = output_delta(OUTPUT["o"], OUTPUT["y"], lam)
     expected = hidden_delta(d_out, w, h, lam)
@@ -70,11 +66,9 @@ def check_hidden_delta(answer):
                  f"{value:g} is not it.")
 
 
-def check_forward_passes(answer, n_in=2, hidden=8):
+@numeric("a whole number of forward passes")
+def check_forward_passes(value, n_in=2, hidden=8):
     """Exercise 3: forward passes central differences need for a whole gradient of a 2-8-1 network."""
-    value, missing = as_number(answer, "a whole number of forward passes")
-    if missing:
-        return missing
     weights = n_in * hidden + hidden
     n_params = weights + hidden + 1
     expected = 2 * n_params
@@ -101,36 +95,34 @@ def xor_history(lam, run=None):
     return train(net, X, y, lr=run["lr"], momentum=run["momentum"], epochs=run["epochs"], mode=run["mode"])
 
 
-def check_stalling_lambda(answer):
+@numeric("a steepness λ")
+def check_stalling_lambda(value):
     """Exercise 4: a steepness λ at which the notebook's XOR training stalls."""
-    value, missing = as_number(answer, "a steepness λ")
-    if missing:
-        return missing
     if not 0.0 < value <= LAM_MAX:
         return wrong(f"λ must be in (0, {LAM_MAX:g}].")
     history = xor_history(value)
     X, y = data.xor()
-    net = history.final
+    net = network_at(history)
     o = net.predict(X)
-    first = history.first_epoch_solved()
-    if not history.stalled():
+    first = first_epoch_solved(history)
+    if not stalled(history):
         if first is not None:
             return wrong(f"With λ = {value:g} the network learns XOR (all four corners right from epoch {first}). "
                          "Try a much larger or a much smaller λ.")
         return wrong(f"With λ = {value:g} the error is still moving after {history.epochs} epochs "
-                     f"(E = {history.errors[-1]:.3g}): slow, but not stalled. Go further in the same direction.")
+                     f"(E = {history.losses[-1]:.3g}): slow, but not stalled. Go further in the same direction.")
     slope = float(np.max(value * o * (1.0 - o)))
     outputs = ", ".join(f"{v:.3f}" for v in o)
     if slope < 1e-3:
-        return right(f"Stalled at E = {history.errors[-1]:.3g}. With λ = {value:g} the first large steps push the "
+        return right(f"Stalled at E = {history.losses[-1]:.3g}. With λ = {value:g} the first large steps push the "
                      f"outputs to {outputs}: saturated at 0 or 1, where the slope λ·o(1 − o) is at most "
                      f"{slope:.1e}. Every delta carries that factor, so the gradient vanishes and the wrong "
                      "outputs never move again.")
     if np.all(np.abs(o - 0.5) < 0.05):
-        return right(f"Stalled at E = {history.errors[-1]:.3g}. With λ = {value:g} every output stays near ½ "
+        return right(f"Stalled at E = {history.losses[-1]:.3g}. With λ = {value:g} every output stays near ½ "
                      f"({outputs}): the sigmoid is almost flat (slope at most λ/4 = {value / 4:.3g}), the output "
                      "delta carries λ once and a hidden weight's gradient λ², so the steps are tiny and the "
                      "network never leaves the flat start.")
-    return right(f"Stalled at E = {history.errors[-1]:.3g} with outputs {outputs}: the run settled where the "
+    return right(f"Stalled at E = {history.losses[-1]:.3g} with outputs {outputs}: the run settled where the "
                  "gradient is (nearly) zero but some corners are still wrong, a poor local minimum or a flat "
                  "region. Try a very large or a very small λ to see the two textbook ways of stalling.")

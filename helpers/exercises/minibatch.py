@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 
-from . import as_number, right, wrong
+from . import numeric, right, wrong
 
 
-def check_updates_per_epoch(answer, n=1000, batch_size=64):
+@numeric("a whole number of updates")
+def check_updates_per_epoch(value, n=1000, batch_size=64):
     """Exercise 1: how many updates one epoch makes with n points and batches of ``batch_size``."""
-    value, missing = as_number(answer, "a whole number of updates")
-    if missing:
-        return missing
     expected = -(-n // batch_size)
     rest = n - (expected - 1) * batch_size
     if value == expected:
@@ -19,18 +17,16 @@ def check_updates_per_epoch(answer, n=1000, batch_size=64):
                      f"smaller one of {rest}, so every point is used exactly once per epoch.")
     if value == n // batch_size:
         return wrong(f"{n} = {n // batch_size}·{batch_size} + {n % batch_size}: the {n % batch_size} points "
-                     "left over form one more, smaller batch (batches() keeps it).")
+                     "left over form one more, smaller batch, and every point is used once per epoch.")
     if math.isclose(value, n / batch_size):
         return wrong("An update count is a whole number: the last batch may be smaller, but it is a batch.")
     return wrong(f"Each update uses {batch_size} new points until the {n} points are used up; "
                  f"{value:g} is not that count.")
 
 
-def check_slip_factor(answer, n=1000):
+@numeric("a factor")
+def check_slip_factor(value, n=1000):
     """Exercise 2: with L_i = (1/n)(y_i − ŷ_i)² (the lecture's slide), how many times too small is an SGD step?"""
-    value, missing = as_number(answer, "a factor")
-    if missing:
-        return missing
     if math.isclose(value, n):
         return right(f"∇L_i carries the factor 1/n = 1/{n}, so every step is {n} times smaller than with "
                      "(y_i − ŷ_i)², whose gradient is an unbiased estimate of ∇L. It is as if η were divided "
@@ -48,11 +44,9 @@ def variance_ratio(n, batch_size):
     return (n - batch_size) / (batch_size * (n - 1))
 
 
-def check_variance_ratio(answer, n=1000, batch_size=100):
+@numeric("a ratio (a number between 0 and 1)")
+def check_variance_ratio(value, n=1000, batch_size=100):
     """Exercise 3: the variance of a batch-of-b gradient as a fraction of the single-sample gradient's."""
-    value, missing = as_number(answer, "a ratio (a number between 0 and 1)")
-    if missing:
-        return missing
     expected = variance_ratio(n, batch_size)
     if math.isclose(value, expected, rel_tol=1e-3):
         return right(f"(1/{batch_size})·({n} − {batch_size})/({n} − 1) = {expected:.6f}: the 1/b of averaging, "

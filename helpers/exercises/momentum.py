@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import math
 
-from ..momentum import effective_window, equivalent_lr, stability_limit
-from . import as_number, right, wrong
+from ..averages import effective_window
+from ..theory import equivalent_lr, stability_limit
+from . import numeric, right, wrong
 
 
-def check_window(answer, beta=0.95):
+@numeric("a number of values")
+def check_window(value, beta=0.95):
     """Exercise 1: about how many recent values does a moving average with factor β reflect?"""
-    value, missing = as_number(answer, "a number of values")
-    if missing:
-        return missing
     expected = effective_window(beta)
     if math.isclose(value, expected, rel_tol=0.02):
         return right(f"1/(1 − β) = 1/{1 - beta:.2g} = {expected:.3g}: the weights (1 − β)·β^k of the last "
@@ -30,11 +29,9 @@ def second_average(beta=0.9, values=(10.0, 10.0)):
     return v
 
 
-def check_second_average(answer, beta=0.9, values=(10.0, 10.0)):
+@numeric("the value of V₂")
+def check_second_average(value, beta=0.9, values=(10.0, 10.0)):
     """Exercise 2: V_2 of the series 10, 10 with β = 0.9 and V_0 = 0 (no bias correction)."""
-    value, missing = as_number(answer, "the value of V₂")
-    if missing:
-        return missing
     expected = second_average(beta, values)
     corrected = expected / (1.0 - beta**2)
     if math.isclose(value, expected, rel_tol=1e-6):
@@ -47,11 +44,9 @@ def check_second_average(answer, beta=0.9, values=(10.0, 10.0)):
     return wrong("Start from V₀ = 0 and apply V_t = β·V_(t−1) + (1 − β)·X_t twice.")
 
 
-def check_sum_lr(answer, lr=0.5, beta=0.9):
+@numeric("the learning rate η'")
+def check_sum_lr(value, lr=0.5, beta=0.9):
     """Exercise 3: the learning rate of v = βv + ∇L, w ← w − η'v that equals the lecture's form with (η, β)."""
-    value, missing = as_number(answer, "the learning rate η'")
-    if missing:
-        return missing
     expected = equivalent_lr(lr, beta, source="average")
     if math.isclose(value, expected, rel_tol=1e-6):
         return right(f"The summed velocity is the averaged one divided by 1 − β, so the step η'·v_sum equals "
@@ -64,12 +59,10 @@ def check_sum_lr(answer, lr=0.5, beta=0.9):
     return wrong(f"Compare the two velocities: v_sum = v_avg/(1 − β). Which η' makes η'·v_sum = {lr:g}·v_avg?")
 
 
-def check_stability_limit(answer, beta=0.9, curvature=25.0):
+@numeric("the largest stable learning rate")
+def check_stability_limit(value, beta=0.9, curvature=25.0):
     """Exercise 4: the largest stable η of the lecture's form with β on a direction of curvature λ."""
-    value, missing = as_number(answer, "the largest stable learning rate")
-    if missing:
-        return missing
-    expected = stability_limit(beta, curvature)
+    expected = stability_limit(curvature, beta)
     if math.isclose(value, expected, rel_tol=1e-3):
         return right(f"η·λ < 2(1 + β)/(1 − β) gives η < 2·{1 + beta:g}/({1 - beta:.2g}·{curvature:g}) = "
                      f"{expected:.4g}, against 2/{curvature:g} = {2 / curvature:.3g} without momentum.")

@@ -1,7 +1,7 @@
 """Checks for notebook 02 (gradient descent on the quartic f(x) = x⁴ − 5x² − 3x).
 
 Every expected value is computed here from :class:`helpers.Quartic`, and every run a check makes
-is classified honestly (:func:`helpers.optimizers.classify_run`), so a feedback line never calls a
+is classified honestly (:func:`helpers.outcomes.classify_run`), so a feedback line never calls a
 run that stopped at its step budget a minimum.
 """
 
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 
-from ..functions import Quartic
-from ..optimizers import classify_run, critical_names, gradient_descent_1d
-from . import as_number, right, wrong
+from ..objectives import Quartic
+from ..outcomes import classify_run, critical_names
+from ..runner import run
+from ..steps import gradient_descent
+from ..theory import stability_limit
+from . import numeric, right, wrong
 
 QUARTIC = Quartic()
 MAX_STEPS = 1000
@@ -23,20 +26,18 @@ def _points():
     return {name: p for p, name in zip(points, names, strict=True)}
 
 
-def stability_limit(x):
+def _limit(x):
     """2/f''(x): the largest learning rate for which gradient descent is stable near a minimum x."""
-    return 2.0 / float(QUARTIC.hess(x))
+    return stability_limit(float(QUARTIC.hess(x)))
 
 
 def _outcome(x0, lr):
-    return classify_run(gradient_descent_1d(QUARTIC, x0, lr, max_steps=MAX_STEPS), QUARTIC)
+    return classify_run(run(QUARTIC, gradient_descent, x0, lr=lr, max_steps=MAX_STEPS), QUARTIC)
 
 
-def check_start_for_local_minimum(answer, lr=0.02):
+@numeric("a start point x₀")
+def check_start_for_local_minimum(value, lr=0.02):
     """Exercise 1: a start x₀ from which gradient descent with learning rate ``lr`` ends in the local minimum."""
-    value, missing = as_number(answer, "a start point x₀")
-    if missing:
-        return missing
     if abs(value) > START_LIMIT:
         return wrong(f"Start closer to the action: the interesting starts lie within |x₀| ≤ 3, got {value:g}.")
     points = _points()
@@ -58,20 +59,18 @@ def check_start_for_local_minimum(answer, lr=0.02):
                  "(between −2.5 and 2.5).")
 
 
-def check_largest_stable_lr(answer):
+@numeric("the learning rate 2/f''(x*)")
+def check_largest_stable_lr(value):
     """Exercise 2: the largest learning rate for which the global minimum is stable, 2/f''(x*)."""
-    value, missing = as_number(answer, "the learning rate 2/f''(x*)")
-    if missing:
-        return missing
     points = _points()
     best, local = points["global minimum"], points["local minimum"]
-    expected = stability_limit(best.x)
+    expected = _limit(best.x)
     curvature = float(QUARTIC.hess(best.x))
     if math.isclose(value, expected, rel_tol=1e-3):
         return right(f"f''(x*) = 12·{best.x:.4f}² − 10 = {curvature:.4f}, so η < 2/{curvature:.4f} = {expected:.6f}. "
                      "Above it the iterates near x* are multiplied by 1 − η·f''(x*) < −1 each step: they bounce "
                      "away instead of settling.")
-    if math.isclose(value, stability_limit(local.x), rel_tol=1e-3):
+    if math.isclose(value, _limit(local.x), rel_tol=1e-3):
         return wrong("That is the limit at the local minimum on the left, where the curve is less steep. The "
                      "question asks about the global minimum on the right.")
     if math.isclose(value, 1.0 / curvature, rel_tol=1e-3):
@@ -84,17 +83,15 @@ def check_largest_stable_lr(answer):
                  "f''(x) = 12x² − 10 at the global minimum.")
 
 
-def check_lr_to_local_minimum(answer, x0=0.0):
+@numeric("a learning rate η")
+def check_lr_to_local_minimum(value, x0=0.0):
     """Exercise 3: a learning rate that takes gradient descent from ``x0`` (right of the hump) to the local minimum."""
-    value, missing = as_number(answer, "a learning rate η")
-    if missing:
-        return missing
     if value <= 0:
         return wrong("A learning rate must be positive.")
     points = _points()
     best, local = points["global minimum"], points["local minimum"]
     outcome = _outcome(x0, value)
-    low, high = stability_limit(best.x), stability_limit(local.x)
+    low, high = _limit(best.x), _limit(local.x)
     if outcome.kind == "converged" and outcome.point_name == "local minimum":
         return right(f"With η = {value:g} from x₀ = {x0:g}: {outcome.phrase()}. η is above "
                      f"2/f''({best.x:.2f}) = {low:.4f}, so the global minimum pushes the iterates away, and "

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 
-from . import as_number, right, wrong
+from . import numeric, right, wrong
 
 
-def check_gradient_at_10(answer):
+@numeric("the gradient f'(10)")
+def check_gradient_at_10(value):
     """Exercise 1: f'(10) for f(x) = x²."""
-    value, missing = as_number(answer, "the gradient f'(10)")
-    if missing:
-        return missing
     expected = 2.0 * 10.0
     if math.isclose(value, expected):
         return right("f'(x) = 2x, so f'(10) = +20. The *step* is −η·20: it points downhill, to the left.")
@@ -33,11 +31,9 @@ def steps_to_tolerance(x0, lr, tol):
     return math.ceil(math.log(tol / (2.0 * abs(x0))) / math.log(factor) - 1e-12)
 
 
-def check_steps(answer, x0=10.0, lr=0.1, tol=1e-6):
+@numeric("a whole number of steps")
+def check_steps(value, x0=10.0, lr=0.1, tol=1e-6):
     """Exercise 2: how many steps until |f'(x_k)| ≤ tol, from x₀ with learning rate η."""
-    value, missing = as_number(answer, "a whole number of steps")
-    if missing:
-        return missing
     expected = steps_to_tolerance(x0, lr, tol)
     if value == expected:
         return right(f"|f'(x_k)| = 2·{abs(1 - 2 * lr):g}^k·{abs(x0):g} first drops to {tol:g} at k = {expected}.")
@@ -48,11 +44,9 @@ def check_steps(answer, x0=10.0, lr=0.1, tol=1e-6):
                  f"with |f'(x_k)| ≤ {tol:g}; {value:g} is not it.")
 
 
-def check_alternating_lr(answer):
+@numeric("a learning rate")
+def check_alternating_lr(value):
     """Exercise 3: a learning rate whose iterates alternate in sign and still converge."""
-    value, missing = as_number(answer, "a learning rate")
-    if missing:
-        return missing
     factor = 1.0 - 2.0 * value
     if value <= 0:
         return wrong("A learning rate must be positive.")
@@ -66,11 +60,9 @@ def check_alternating_lr(answer):
                  "do not shrink.")
 
 
-def check_largest_lr(answer, a=3.0):
+@numeric("the bound on η")
+def check_largest_lr(value, a=3.0):
     """Exercise 4: the learning rates that converge on f(x) = a·x² are 0 < η < 1/a; give the bound."""
-    value, missing = as_number(answer, "the bound on η")
-    if missing:
-        return missing
     expected = 1.0 / a
     if math.isclose(value, expected, rel_tol=1e-3):
         return right(f"f'(x) = {2 * a:g}x, so x_(k+1) = (1 − {2 * a:g}η)·x_k; |1 − {2 * a:g}η| < 1 "

@@ -31,17 +31,16 @@
 # - to read an outcome map of 120 000 runs, computed in a fraction of a second.
 #
 # **Time:** about 40 minutes. · [Back to the overview](../README.md) · Previous:
-# [01 · gradient descent on x²](01_gradient_descent_x2.ipynb) · Next: [03 · backpropagation](03_backpropagation.ipynb)
+# [01 · gradient descent on x²](01_square.ipynb) · Next: [03 · backpropagation](03_backprop.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
 
 import helpers
 from helpers import plotting
-from helpers.demos import quartic as qdemo
 from helpers.demos.quartic import QuarticDemo
 from helpers.exercises import quartic as ex
-from helpers.optimizers import OUTCOMES, classify_run, gradient_descent_grid, outcome_map
+from helpers.outcomes import OUTCOMES, classify_outcomes, classify_run, outcome_map
 
 helpers.use_house_style()
 quartic = helpers.Quartic()
@@ -117,7 +116,7 @@ ax_g.set_ylabel("f′(x) = 4x³ − 10x − 3")
 ax_g.set_title("f′(x): its roots are the critical points")
 names = ["local minimum", "local maximum", "global minimum"]
 for p, name in zip(reference, names, strict=True):
-    face = qdemo.COLORS[name] if p.kind == "minimum" else "white"
+    face = plotting.OUTCOME_COLORS[name] if p.kind == "minimum" else "white"
     ax_f.plot([p.x], [p.value], "D", color=face, mec="black", ms=9, label=f"{name}, x = {p.x:.3f}")
     ax_g.plot([p.x], [0.0], "D", color=face, mec="black", ms=9)
     for ax in (ax_f, ax_g):
@@ -132,7 +131,8 @@ plotting.show(fig, "Left: the quartic, with a local minimum near x = -1.40, a lo
 #
 # Gradient descent only ever looks at the slope where it stands. With a small learning rate it rolls
 # downhill into whichever valley it starts in, and there it stays: it cannot see the deeper valley on
-# the other side of the hump. The algorithm is the same six lines as in notebook 01:
+# the other side of the hump. The algorithm is the same as in notebook 01: the six-line loop, or its
+# update rule run by `helpers.run`:
 
 # %% slideshow={"slide_type": "-"}
 def descend(grad, x0, lr, steps):
@@ -143,10 +143,17 @@ def descend(grad, x0, lr, steps):
     return np.array(xs)
 
 
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def gradient_descent(x, state, grad, lr):
+    """x ← x − η·f′(x). No memory: the state passes through unchanged."""
+    return x - lr * grad, state
+
+
+# %% slideshow={"slide_type": "-"}
 lr = 0.01
 starts = [-2.5, -1.0, -0.35, -0.30, 1.0, 2.5]
-runs = {x0: helpers.gradient_descent(quartic, x0, lr, max_steps=2000) for x0 in starts}
-print("loop and helpers.gradient_descent agree:",
+runs = {x0: helpers.run(quartic, gradient_descent, x0, lr=lr, max_steps=2000) for x0 in starts}
+print("loop and helpers.run agree:",
       all(np.allclose(descend(fprime, x0, lr, run.steps), run.iterates, rtol=0, atol=1e-12) for x0, run in runs.items()))
 print()
 print("  x0     outcome (eta = 0.01)                                        f at the end")
@@ -166,7 +173,7 @@ for x0, run in runs.items():
 
 # %% slideshow={"slide_type": "-"}
 fine = np.linspace(-0.5, -0.1, 4001)  # starts 0.0001 apart around the hump
-boundary_map = outcome_map(quartic, fine, [lr], max_steps=3000)
+boundary_map = outcome_map(quartic, gradient_descent, fine[None, :], lr=[[lr]], max_steps=3000)
 code = boundary_map.code[0]
 switch = int(np.argmax(code != code[0]))
 print(f"left of x0 = {fine[switch - 1]:.4f}: {boundary_map.labels[code[switch - 1]]}")
@@ -181,7 +188,7 @@ plotting.plot_objective(ax_f, quartic, (-2.6, 2.6))
 ax_f.set_ylim(-14.5, 21)
 for x0, run in runs.items():
     name = classify_run(run, quartic).point_name
-    color = qdemo.COLORS[name]
+    color = plotting.OUTCOME_COLORS[name]
     ax_f.plot(run.iterates[::5], run.losses[::5], "o", color=color, mec="black", mew=0.5, ms=5)
     ax_k.plot(run.iterates, color=color, lw=2)
     nudge = {-0.35: -0.6, -0.30: 0.6}.get(x0, 0)  # two starts close together: keep their labels apart
@@ -231,7 +238,7 @@ examples = {
     0.12: "chaos (bounded)",
     0.25: "diverges",
 }
-example_runs = {lr: helpers.gradient_descent(quartic, 0.0, lr, max_steps=300) for lr in examples}
+example_runs = {lr: helpers.run(quartic, gradient_descent, 0.0, lr=lr, max_steps=300) for lr in examples}
 print(" eta    status      outcome")
 for lr, run in example_runs.items():
     print(f"{lr:.2f}   {run.status:<10}  {classify_run(run, quartic).phrase()}")
@@ -270,7 +277,7 @@ for lr in (0.05, 0.09, 0.10, 0.12):
 print(" eta    naive 'minimum' after 50 steps   f'(x) there    honest outcome")
 for lr in (0.05, 0.09, 0.12):
     naive = descend(fprime, 0.0, lr, 50)[-1]
-    honest = classify_run(helpers.gradient_descent(quartic, 0.0, lr, max_steps=50), quartic)
+    honest = classify_run(helpers.run(quartic, gradient_descent, 0.0, lr=lr, max_steps=50), quartic)
     print(f"{lr:.2f}   x = {naive:+.6f}                   {fprime(naive):+10.6f}    {honest.phrase()}")
 
 
@@ -300,7 +307,7 @@ for ax, (lr, title) in zip(axes, examples.items(), strict=True):
     shown = np.clip(run.iterates[:61], -10, 10)  # a diverging run leaves the panel; keep its numbers drawable
     ax.plot(np.arange(len(shown)), shown, "-o", color="black", lw=0.8, ms=3)
     for p, name in [(left_min, "local minimum"), (right_min, "global minimum")]:
-        ax.axhline(p.x, color=qdemo.COLORS[name], lw=2, zorder=0)
+        ax.axhline(p.x, color=plotting.OUTCOME_COLORS[name], lw=2, zorder=0)
     ax.set_ylim(-3, 3)
     ax.set_xlim(-2, 62)
     ax.set_title(f"η = {lr}\n{title}")
@@ -319,16 +326,16 @@ plotting.show(fig, "Six panels of x_k against k from x0 = 0. eta 0.05 settles at
 
 # %% slideshow={"slide_type": "subslide"}
 sweep = np.linspace(0.06, 0.21, 1500)
-grid = gradient_descent_grid(quartic, 0.0, sweep, max_steps=1000, tail=64)
-outcome, _ = grid.outcomes(max_period=32)
+grid = helpers.run(quartic, gradient_descent, 0.0, lr=sweep, max_steps=1000, tail=64)  # the last 64 of each run
+outcome, _ = classify_outcomes(grid.status, grid.iterates, max_period=32)
 settled = outcome != OUTCOMES.index("diverged")
 fig, ax = plotting.new_figure(1, height=4.6)
-lrs = np.repeat(sweep[settled], grid.tail.shape[-1])
-ax.plot(lrs, grid.tail[settled].ravel(), ",", color="black", alpha=0.6)
-ax.plot(sweep[~settled], np.full((~settled).sum(), 2.9), "|", color=qdemo.COLORS["diverged"], ms=10)
+lrs = np.repeat(sweep[settled], grid.iterates.shape[-1])
+ax.plot(lrs, grid.iterates[settled].ravel(), ",", color="black", alpha=0.6)
+ax.plot(sweep[~settled], np.full((~settled).sum(), 2.9), "|", color=plotting.OUTCOME_COLORS["diverged"], ms=10)
 for p, name in [(left_min, "local minimum"), (right_min, "global minimum")]:
     limit = 2 / float(quartic.hess(p.x))
-    ax.axvline(limit, color=qdemo.COLORS[name], ls="--", lw=1.5, label=f"2/f''({p.x:.2f}) = {limit:.4f}")
+    ax.axvline(limit, color=plotting.OUTCOME_COLORS[name], ls="--", lw=1.5, label=f"2/f''({p.x:.2f}) = {limit:.4f}")
 ax.set_xlim(sweep[0], sweep[-1])
 ax.set_ylim(-2.6, 3.0)
 ax.set_xlabel("learning rate η")
@@ -347,7 +354,7 @@ print(f"{settled.sum()} of {len(sweep)} learning rates stay bounded; "
 #
 # Start point and learning rate together: the next cell runs gradient descent from 400 starts
 # x₀ ∈ [−2.5, 2.5] with 300 learning rates η ∈ [0.005, 0.3] (log-spaced), 300 steps each: 120 000 runs.
-# `helpers.optimizers.outcome_map` does it vectorised, with the whole grid as one array (runs that
+# `helpers.outcome_map` does it vectorised: the same update rule applied to the whole grid as one array (runs that
 # have converged or diverged drop out as it goes), and gives every run one of these outcomes:
 # converged to one of the critical points, cycle, bounded but not converged, diverged. It takes
 # about a quarter of a second on a 2-core laptop (`benchmarks/recompute_latency.py` measures it on yours).
@@ -355,7 +362,7 @@ print(f"{settled.sum()} of {len(sweep)} learning rates stay bounded; "
 # %% slideshow={"slide_type": "-"}
 x0_grid = np.linspace(-2.5, 2.5, 400)
 lr_grid = np.geomspace(0.005, 0.3, 300)
-omap = outcome_map(quartic, x0_grid, lr_grid, max_steps=300)
+omap = outcome_map(quartic, gradient_descent, x0_grid[None, :], lr=lr_grid[:, None], max_steps=300)
 
 print(f"{omap.code.size} runs")
 for c in omap.present():
@@ -364,17 +371,17 @@ for c in omap.present():
 rng = np.random.default_rng(0)
 cells = [(rng.integers(len(lr_grid)), rng.integers(len(x0_grid))) for _ in range(100)]
 agree = all(
-    classify_run(helpers.gradient_descent(quartic, x0_grid[j], lr_grid[i], max_steps=300), quartic).kind
+    classify_run(helpers.run(quartic, gradient_descent, x0_grid[j], lr=lr_grid[i], max_steps=300), quartic).kind
     == omap.kinds[omap.code[i, j]]
     for i, j in cells
 )
-print("100 random cells agree with single runs of helpers.gradient_descent:", agree)
+print("100 random cells agree with single runs of helpers.run:", agree)
 
 # %% slideshow={"slide_type": "subslide"} tags=["gallery"]
 fig, ax = plotting.new_figure(1, height=5.2, lecture_height=5.6)
-qdemo.draw_outcome_map(ax, omap)
+plotting.draw_outcome_map(ax, omap)
 for lr in examples:
-    ax.plot([0.0], [np.log10(lr)], "o", color=qdemo.CURRENT, mec="black", ms=8)
+    ax.plot([0.0], [np.log10(lr)], "o", color=plotting.CURRENT, mec="black", ms=8)
 ax.axvline(peak.x, color="black", lw=1, ls=":")
 ax.set_title("outcome after 300 steps; green: the runs from $x_0 = 0$")
 plotting.show(fig, "Outcome map, start x0 across, learning rate up on a log scale. Below eta 0.079 the map splits "
@@ -471,5 +478,5 @@ ex.check_lr_to_local_minimum(...)
 # - A run that stopped at its step limit has not found a minimum. Report what it did: converged (to
 #   which point), cycle of period p, bounded but not converged, or diverged.
 #
-# **Next:** [03 · backpropagation](03_backpropagation.ipynb): gradient descent on the weights of a
+# **Next:** [03 · backpropagation](03_backprop.ipynb): gradient descent on the weights of a
 # small neural network, with the gradients computed by the chain rule.

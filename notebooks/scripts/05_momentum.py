@@ -29,18 +29,17 @@
 # - why momentum wins in a ravine, where its stability limit lies, and which β is fastest;
 # - what momentum does to noisy gradients and to the quartic's hump.
 #
-# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_sgd_minibatch.ipynb)
+# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
 
 import helpers
-from helpers import momentum as mom
-from helpers import plotting
+from helpers import averages, plotting, theory
 from helpers.data import linear_regression, noisy_series
 from helpers.demos.momentum import EwmaDemo, RavineDemo
 from helpers.exercises import momentum as ex
-from helpers.minibatch import least_squares, mse_grad, mse_loss
+from helpers.regression import fit, least_squares, mse_grad, mse_loss
 
 helpers.use_house_style()
 BLUE, ORANGE, GREEN = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"], plotting.OKABE_ITO["green"]
@@ -73,7 +72,7 @@ def moving_average(xs, beta):
 
 
 avg = moving_average(series, 0.9)
-print("identical to helpers.momentum.ewma:", np.array_equal(avg, mom.ewma(series, 0.9)))
+print("identical to helpers.averages.ewma:", np.array_equal(avg, averages.ewma(series, 0.9)))
 for k in range(5):
     print(f"t = {k + 1}   X_t = {series[k]:6.3f}   V_t = {avg[k]:6.3f}")
 
@@ -91,9 +90,9 @@ for k in range(5):
 # %% slideshow={"slide_type": "-"}
 print(" beta   window 1/(1-beta)   weight on the last window   RMS distance to the signal")
 for beta in (0.0, 0.5, 0.8, 0.9, 0.95, 0.98):
-    window = mom.effective_window(beta)
+    window = averages.effective_window(beta)
     share = 1 - beta ** round(window)
-    corrected = mom.ewma(series, beta, bias_correction=True)
+    corrected = averages.ewma(series, beta, bias_correction=True)
     rms = np.sqrt(np.mean((corrected - signal) ** 2))
     print(f"{beta:5.2f}   {window:17.1f}   {share:25.3f}   {rms:26.3f}")
 
@@ -107,8 +106,8 @@ fig, ax = plotting.new_figure(height=3.4)
 ax.plot(t + 1, series, "o", color=LIGHT, ms=2.5, label="data $X_t$")
 ax.plot(t + 1, signal, color="black", lw=1, label="clean signal")
 for beta, colour in ((0.5, GREEN), (0.9, BLUE), (0.98, ORANGE)):
-    window = mom.effective_window(beta)
-    ax.plot(t + 1, mom.ewma(series, beta), color=colour, label=f"$V_t$, β = {beta} (window ≈ {window:.0f})")
+    window = averages.effective_window(beta)
+    ax.plot(t + 1, averages.ewma(series, beta), color=colour, label=f"$V_t$, β = {beta} (window ≈ {window:.0f})")
 ax.set_xlabel("$t$")
 ax.set_ylabel("value")
 ax.set_title("moving average, three values of β")
@@ -132,8 +131,8 @@ plotting.show(fig, "A noisy series with its moving average for three values of b
 
 # %% slideshow={"slide_type": "-"}
 beta = 0.9
-raw = mom.ewma(series, beta)
-corrected = mom.ewma(series, beta, bias_correction=True)
+raw = averages.ewma(series, beta)
+corrected = averages.ewma(series, beta, bias_correction=True)
 print(" t    X_t    V_t    1-beta^t   V_t/(1-beta^t)")
 for k in range(6):
     print(f"{k + 1:2d}  {series[k]:5.2f}  {raw[k]:5.2f}  {1 - beta ** (k + 1):9.3f}  {corrected[k]:15.2f}")
@@ -182,7 +181,8 @@ EwmaDemo(beta=0.9)
 # > It is the same method with a rescaled learning rate, as shown below.
 #
 # Here is the lecture's form as a loop, on the test problem of section 3 (a narrow valley in the plane),
-# and the tested helper `helpers.momentum.momentum`, which returns a run record like gradient descent's:
+# and the same method as an update rule (notebook 01's form; its state is the velocity v), run by
+# `helpers.run` like gradient descent:
 
 # %% slideshow={"slide_type": "-"}
 def momentum_loop(grad, w0, lr, beta, steps):
@@ -195,10 +195,18 @@ def momentum_loop(grad, w0, lr, beta, steps):
     return np.array(path)
 
 
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def momentum(x, v, grad, lr, beta):
+    """v ← β·v + (1 − β)·∇f(x), x ← x − η·v: the lecture's momentum with the learning rate written out."""
+    v = beta * v + (1 - beta) * grad
+    return x - lr * v, v
+
+
+# %% slideshow={"slide_type": "-"}
 ravine = helpers.Quadratic2D((1.0, 25.0))
 start = np.array([-9.0, 4.0])
 path = momentum_loop(ravine.grad, start, lr=0.2, beta=0.5, steps=40)
-run = mom.momentum(ravine, start, 0.2, 0.5, max_steps=40, tol=1e-12)
+run = helpers.run(ravine, momentum, start, lr=0.2, beta=0.5, max_steps=40, tol=1e-12)
 print("identical to the helper's iterates:", np.array_equal(path, run.iterates))
 print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e}")
 
@@ -219,13 +227,19 @@ print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e
 # slide of the lecture writes as $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$: the summed form with $\mu = \beta$, see notebook 03.)
 # In floating point the two agree to rounding:
 
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def momentum_sum(x, u, grad, lr, beta):
+    """u ← β·u + ∇f(x), x ← x − η·u: PyTorch's SGD(momentum=β)."""
+    u = beta * u + grad
+    return x - lr * u, u
+
+
 # %% slideshow={"slide_type": "-"}
 def momentum_sum_loop(grad, w0, lr, beta, steps):
     w, u = np.asarray(w0, dtype=float), 0.0
     path = [w]
     for _ in range(steps):
-        u = beta * u + grad(w)
-        w = w - lr * u
+        w, u = momentum_sum(w, u, grad(w), lr, beta)
         path.append(w)
     return np.array(path)
 
@@ -235,15 +249,15 @@ for lr, beta in [(0.2, 0.5), (0.5, 0.9), (1.0, 0.95)]:
     averaged = momentum_loop(ravine.grad, start, lr, beta, 200)
     summed = momentum_sum_loop(ravine.grad, start, (1 - beta) * lr, beta, 200)
     print(f"{lr:4.1f}   {beta:4.2f}   {(1 - beta) * lr:19.3f}   {np.max(np.abs(averaged - summed)):.1e}")
-print("helpers.momentum.equivalent_lr(0.5, 0.9) =", f"{mom.equivalent_lr(0.5, 0.9):.3f}")
+print("helpers.theory.equivalent_lr(0.5, 0.9) =", f"{theory.equivalent_lr(0.5, 0.9):.3f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # With β = 0 the velocity is just the gradient, and momentum *is* plain gradient descent, iterate for
 # iterate, status for status:
 
 # %% slideshow={"slide_type": "-"}
-gd = helpers.gradient_descent(ravine, start, 0.07, max_steps=1000)
-m0 = mom.momentum(ravine, start, 0.07, 0.0, max_steps=1000)
+gd = helpers.run(ravine, helpers.steps.gradient_descent, start, lr=0.07, max_steps=1000)
+m0 = helpers.run(ravine, momentum, start, lr=0.07, beta=0.0, max_steps=1000)
 print("identical iterates:", np.array_equal(gd.iterates, m0.iterates))
 print(f"gradient descent: {gd.outcome()}   momentum with beta = 0: {m0.outcome()}")
 
@@ -261,7 +275,8 @@ print(f"gradient descent: {gd.outcome()}   momentum with beta = 0: {m0.outcome()
 # %% slideshow={"slide_type": "-"}
 settings = [("gradient descent", 0.07, 0.0), ("gradient descent", 0.2, 0.0),
             ("momentum", 0.2, 0.5), ("momentum", 0.2, 0.9)]
-ravine_runs = [mom.momentum(ravine, start, lr, beta, max_steps=1000, bound=100.0) for _, lr, beta in settings]
+ravine_runs = [helpers.run(ravine, momentum, start, lr=lr, beta=beta, max_steps=1000, bound=100.0)
+               for _, lr, beta in settings]
 for (name, lr, beta), run in zip(settings, ravine_runs, strict=True):
     print(f"{name:<17} eta = {lr:<5} beta = {beta:<4} {run.outcome()}")
 
@@ -298,14 +313,15 @@ plotting.show(fig, "Three trajectories on the contours of the ravine, at most 80
 # valley grows by a factor |1 − 0.2·25| = 4 per step), and needs a quarter of the steps of the
 # gradient-descent run at η = 0.07. With β = 0.9 it overshoots and circles the minimum
 # several times: too much memory. How many steps does it take, as a function of β? For four learning
-# rates, all β from 0 to 0.99 at once (`helpers.momentum.momentum_grid` runs a whole grid of settings in
-# one vectorised loop; every cell is exactly the single run); the curves are drawn further down, next to
+# rates, all β from 0 to 0.99 at once (`helpers.run` runs the same update rule on a whole grid of
+# settings at once, one vectorised loop, when η and β are arrays; every cell is exactly the single run); the curves are drawn further down, next to
 # the map of the whole (η, β) plane:
 
 # %% slideshow={"slide_type": "-"}
 betas = np.round(np.arange(0.0, 0.991, 0.01), 2)
 curve_lrs = [2 / 26, 0.2, 0.5, 1.0]
-curves = mom.momentum_grid(ravine, start, np.array(curve_lrs)[:, None], betas[None, :], max_steps=3000, bound=100.0)
+curves = helpers.run(ravine, momentum, start, lr=np.array(curve_lrs)[:, None], beta=betas[None, :], max_steps=3000,
+                     bound=100.0)
 print("  eta   unstable below beta (predicted)   smallest converging beta   fastest beta   steps   steps at beta = 0")
 for row, lr in enumerate(curve_lrs):
     status, steps = curves.status[row], curves.steps[row]
@@ -327,17 +343,17 @@ for row, lr in enumerate(curve_lrs):
 # $$0 < \eta\lambda < \frac{2(1+\beta)}{1-\beta} \qquad\text{(lecture's form; } 0 < \eta\lambda < 2(1+\beta) \text{ for } v = \beta v + \nabla L\text{)}.$$
 #
 # For β = 0 this is gradient descent's η < 2/λ; β = 0.9 raises the limit 19-fold. The largest modulus of the
-# roots (`helpers.momentum.spectral_radius`) is the factor by which the error shrinks per step. Just
+# roots (`helpers.theory.spectral_radius`) is the factor by which the error shrinks per step. Just
 # below and just above the limit for the stiff direction, λ = 25:
 
 # %% slideshow={"slide_type": "-"}
 print(" beta   limit eta < 2(1+beta)/((1-beta)*25)   at 0.97 x limit            at 1.03 x limit")
 for beta in (0.0, 0.5, 0.9, 0.97):
-    limit = mom.stability_limit(beta, 25.0)
-    below = mom.momentum(ravine, start, 0.97 * limit, beta, max_steps=20_000, bound=100.0)
-    above = mom.momentum(ravine, start, 1.03 * limit, beta, max_steps=20_000, bound=100.0)
-    rho_below = mom.spectral_radius(0.97 * limit, beta, 25.0)
-    rho_above = mom.spectral_radius(1.03 * limit, beta, 25.0)
+    limit = theory.stability_limit(25.0, beta)
+    below = helpers.run(ravine, momentum, start, lr=0.97 * limit, beta=beta, max_steps=20_000, bound=100.0)
+    above = helpers.run(ravine, momentum, start, lr=1.03 * limit, beta=beta, max_steps=20_000, bound=100.0)
+    rho_below = theory.spectral_radius(0.97 * limit, beta, 25.0)
+    rho_above = theory.spectral_radius(1.03 * limit, beta, 25.0)
     print(f"{beta:5.2f}   {limit:35.3f}   {below.status:<9} (rho {rho_below:.3f})   "
           f"{above.status:<9} (rho {rho_above:.3f})")
 
@@ -352,22 +368,22 @@ for beta in (0.0, 0.5, 0.9, 0.97):
 # %% slideshow={"slide_type": "-"}
 lr_axis = np.geomspace(0.01, 3.0, 90)
 beta_axis = np.linspace(0.0, 0.98, 50)
-plane = mom.momentum_grid(ravine, start, lr_axis[None, :], beta_axis[:, None], max_steps=1000, bound=100.0)
-counts = plane.counts()
+plane = helpers.run(ravine, momentum, start, lr=lr_axis[None, :], beta=beta_axis[:, None], max_steps=1000, bound=100.0)
+counts = {status: int(np.sum(plane.status == status)) for status in ("converged", "diverged", "max_steps")}
 print(f"{plane.steps.size} runs: {counts['converged']} converged, {counts['diverged']} diverged, "
       f"{counts['max_steps']} not converged within 1000 steps")
-inside = lr_axis[None, :] < mom.stability_limit(beta_axis, 25.0)[:, None]
+inside = lr_axis[None, :] < theory.stability_limit(25.0, beta_axis)[:, None]
 print("every cell below the limit curve converges or is still going:", bool(np.all(plane.status[inside] != "diverged")))
 print("every cell above it diverges:", bool(np.all(plane.status[~inside] == "diverged")))
 
 steps_or_inf = np.where(plane.status == "converged", plane.steps, np.iinfo(int).max)
 i, j = np.unravel_index(np.argmin(steps_or_inf), steps_or_inf.shape)
-lr_best, beta_best = mom.optimal_parameters(ravine.curvatures)
-theory = mom.momentum(ravine, start, lr_best, beta_best, max_steps=1000)
-best_gd = mom.momentum(ravine, start, 2 / 26, 0.0, max_steps=1000)
+lr_best, beta_best = theory.optimal_parameters(ravine.curvatures)
+optimal_run = helpers.run(ravine, momentum, start, lr=lr_best, beta=beta_best, max_steps=1000)
+best_gd = helpers.run(ravine, momentum, start, lr=2 / 26, beta=0.0, max_steps=1000)
 print(f"fastest cell of the grid: eta = {lr_axis[j]:.3f}, beta = {beta_axis[i]:.2f}, {plane.steps[i, j]} steps")
 print(f"theory: eta* = {lr_best:.3f}, beta* = {beta_best:.3f}, error factor per step "
-      f"{mom.spectral_radius(lr_best, beta_best, 25.0):.3f}, {theory.steps} steps")
+      f"{theory.spectral_radius(lr_best, beta_best, 25.0):.3f}, {optimal_run.steps} steps")
 print(f"best plain gradient descent: eta = 2/26, error factor {12 / 13:.3f}, {best_gd.steps} steps")
 
 # %% slideshow={"slide_type": "subslide"}
@@ -391,8 +407,8 @@ mesh = ax.pcolormesh(lr_axis, beta_axis, shown, cmap="viridis_r", norm=LogNorm()
 ax.pcolormesh(lr_axis, beta_axis, np.where(plane.status == "diverged", 1.0, np.nan), cmap="Greys", vmin=0, vmax=3,
               shading="nearest")
 limit_beta = np.linspace(0.0, 0.98, 200)
-ax.plot(mom.stability_limit(limit_beta, 25.0), limit_beta, color="black", lw=2, label="limit, λ = 25")
-ax.plot(mom.stability_limit(limit_beta, 1.0), limit_beta, "--", color="black", lw=1.5, label="limit, λ = 1")
+ax.plot(theory.stability_limit(25.0, limit_beta), limit_beta, color="black", lw=2, label="limit, λ = 25")
+ax.plot(theory.stability_limit(1.0, limit_beta), limit_beta, "--", color="black", lw=1.5, label="limit, λ = 1")
 ax.plot(lr_axis[j], beta_axis[i], "*", color=ORANGE, ms=16, mec="black", label="fastest cell")
 ax.plot(lr_best, beta_best, "X", color=RED, ms=10, mec="white", label="(η*, β*)")
 ax.set_xscale("log")
@@ -428,25 +444,25 @@ plotting.show(fig, "Left: steps to converge against beta for four learning rates
 # Mini-batch gradients (notebook 04) are noisy estimates of the full gradient. Momentum's velocity is an
 # average of the recent batch gradients, so it is a better estimate than any one of them. A line
 # ŷ = w·x + b fitted to 200 noisy points by mini-batches of 10, same η, same batches, with and without
-# momentum (`helpers.momentum.minibatch_momentum` uses the mini-batch primitives of notebook 04):
+# momentum (`helpers.regression.fit` of notebook 04, given the momentum rule instead of gradient descent):
 
 # %% slideshow={"slide_type": "-"}
 x_data, y_data = linear_regression(200, w=2.0, b=-1.0, noise=0.5, rng=np.random.default_rng(4))
 best = least_squares(x_data, y_data)
-noisy = {beta: mom.minibatch_momentum(x_data, y_data, [-2.0, 3.0], 0.1, beta, batch_size=10, epochs=10,
-                                      rng=np.random.default_rng(1))
+noisy = {beta: fit(x_data, y_data, momentum, batch_size=10, epochs=10, rng=np.random.default_rng(1),
+                  params0=[-2.0, 3.0], tol=0, trace=True, lr=0.1, beta=beta)
          for beta in (0.0, 0.9)}
 print(f"least squares: w = {best[0]:.4f}, b = {best[1]:.4f}, MSE = {mse_loss(best, x_data, y_data):.4f}")
 print(" beta   error of the batch gradient   error of the velocity   mean cos between steps   "
       "distance to (w*, b*)   excess MSE")
 for beta, run in noisy.items():
     later = slice(run.updates // 2, None)  # the second half: after the start-up
-    full = np.array([mse_grad(p, x_data, y_data) for p in run.params[:-1]])
-    g_err = np.linalg.norm(run.batch_grads - full, axis=1)[later].mean()
-    v_err = np.linalg.norm(run.velocities[1:] - full, axis=1)[later].mean()
-    steps = np.diff(run.params, axis=0)[later]
+    full = np.array([mse_grad(p, x_data, y_data) for p in run.iterates[:-1]])
+    g_err = np.linalg.norm(run.gradients - full, axis=1)[later].mean()
+    v_err = np.linalg.norm(run.states[1:] - full, axis=1)[later].mean()
+    steps = np.diff(run.iterates, axis=0)[later]
     cos = np.sum(steps[1:] * steps[:-1], axis=1) / np.linalg.norm(steps[1:], axis=1) / np.linalg.norm(steps[:-1], axis=1)
-    dist = np.linalg.norm(run.params[later] - best, axis=1).mean()
+    dist = np.linalg.norm(run.iterates[later] - best, axis=1).mean()
     excess = run.losses[later].mean() - mse_loss(best, x_data, y_data)
     print(f"{beta:5.1f}   {g_err:27.3f}   {v_err:21.3f}   {cos.mean():22.2f}   {dist:20.4f}   {excess:10.5f}")
 
@@ -466,7 +482,7 @@ excess = np.array([[mse_loss((w, b), x_data, y_data) for w, b in zip(rw, rb, str
 left.contour(gw, gb, excess, levels=np.geomspace(5e-4, 3e-2, 6), colors=plotting.CURVE, linewidths=0.7)
 left.grid(False)
 for beta, colour, label in ((0.0, RED, "mini-batch SGD"), (0.9, BLUE, "momentum")):
-    p = noisy[beta].params[later]
+    p = noisy[beta].iterates[later]
     left.plot(p[:, 0], p[:, 1], "-", color=colour, lw=1, label=label)
 left.plot(*best, "*", color="black", ms=12, label="minimum")
 left.set_xlabel("w")
@@ -474,9 +490,9 @@ left.set_ylabel("b")
 left.set_title("updates 100–200 (zoom)")
 run = noisy[0.9]
 k = np.arange(101, run.updates + 1)
-full = np.array([mse_grad(p, x_data, y_data) for p in run.params[100:-1]])
-right.plot(k, run.batch_grads[100:, 0], "o", color=LIGHT, ms=3, label="batch gradient")
-right.plot(k, run.velocities[101:, 0], color=BLUE, label="velocity (momentum run)")
+full = np.array([mse_grad(p, x_data, y_data) for p in run.iterates[100:-1]])
+right.plot(k, run.gradients[100:, 0], "o", color=LIGHT, ms=3, label="batch gradient")
+right.plot(k, run.states[101:, 0], color=BLUE, label="velocity (momentum run)")
 right.plot(k, full[:, 0], color="black", lw=1, label="full-data gradient")
 right.set_xlabel("update")
 right.set_ylabel("∂L/∂w")
@@ -496,7 +512,7 @@ plotting.show(fig, "Left: contours of the MSE near its minimum with the second h
 # gradient descent with a sensible learning rate rolls into the local minimum and stays there. Momentum
 # carries speed: can it roll over the hump? From x₀ = −2 (f(−2) = 2, the hump is at f ≈ 0.46), every
 # combination of 81 learning rates × 50 values of β, all in one vectorised call; runs that stop at the
-# step limit are named by `helpers.optimizers.classify_outcomes` (a cycle, or bounded but not converged),
+# step limit are named by `helpers.outcomes.classify_outcomes` (a cycle, or bounded but not converged),
 # never as a minimum:
 
 # %% slideshow={"slide_type": "-"}
@@ -504,7 +520,8 @@ quartic = helpers.Quartic()
 x_start = -2.0
 lr_q = np.geomspace(0.01, 1.0, 81)
 beta_q = np.linspace(0.0, 0.98, 50)
-qmap = mom.momentum_outcome_map(quartic, x_start, lr_q, beta_q, max_steps=3000, bound=100.0)
+qmap = helpers.outcome_map(quartic, momentum, x_start, lr=lr_q[None, :], beta=beta_q[:, None], max_steps=3000,
+                           bound=100.0)
 for c in qmap.present():  # in whole percent: a chaotic cell at an edge may flip with the processor's rounding
     share = 100 * qmap.fraction(c)
     print(f"{qmap.labels[c]:<45} {'< 1' if share < 1 else f'{share:.0f}':>4} % of the (eta, beta) grid")
@@ -512,16 +529,18 @@ glob = qmap.code_of("converged to the global")
 print(f"plain gradient descent (beta = 0) reaches the global minimum for {np.sum(qmap.code[0] == glob)} "
       f"of {len(lr_q)} learning rates")
 print(f"smallest beta that reaches it for some eta: {beta_q[np.any(qmap.code == glob, axis=1)][0]:.2f}")
-lower = mom.momentum_outcome_map(quartic, -1.8, lr_q, beta_q, max_steps=3000, bound=100.0)
+lower = helpers.outcome_map(quartic, momentum, -1.8, lr=lr_q[None, :], beta=beta_q[:, None], max_steps=3000,
+                            bound=100.0)
 print(f"from x0 = -1.8 (f = {float(quartic.f(-1.8)):.2f}, below the hump): global minimum in "
       f"{np.sum(lower.code == lower.code_of('converged to the global'))} of {lower.code.size} cells")
 
 # %% slideshow={"slide_type": "subslide"}
 from matplotlib.colors import ListedColormap
 
-colours = [plotting.outcome_color(label) for label in qmap.labels]  # the palette of notebook 02
+colours = plotting.outcome_colors(qmap)  # the palette of notebook 02
 examples = [(0.03, 0.0), (0.15, 0.9), (0.3, 0.9)]
-example_runs = [mom.momentum(quartic, x_start, lr, beta, max_steps=3000, bound=100.0) for lr, beta in examples]
+example_runs = [helpers.run(quartic, momentum, x_start, lr=lr, beta=beta, max_steps=3000, bound=100.0)
+                for lr, beta in examples]
 for (lr, beta), run in zip(examples, example_runs, strict=True):
     print(f"eta = {lr:<4}  beta = {beta:<3}  {run.outcome()} at x = {run.x:.4f}, rightmost point reached x = "
           f"{run.iterates.max():.2f}")
@@ -606,7 +625,7 @@ ex.check_second_average(...)
 # <details><summary>Solution</summary>
 #
 # $V_1 = 0.9 \cdot 0 + 0.1 \cdot 10 = 1$, $V_2 = 0.9 \cdot 1 + 0.1 \cdot 10 = 1.9$. The corrected value $V_2/(1 - 0.9^2) = 1.9/0.19 = 10$ is
-# the data's level again. Check with `mom.ewma([10.0, 10.0], 0.9)`.
+# the data's level again. Check with `averages.ewma([10.0, 10.0], 0.9)`.
 # </details>
 #
 # **Exercise 3.** Momentum in the lecture's form with η = 0.5 and β = 0.9. Which learning rate η′ makes
@@ -619,7 +638,7 @@ ex.check_sum_lr(...)
 # <details><summary>Solution</summary>
 #
 # η′ = (1 − β)·η = 0.1·0.5 = 0.05, because the summed velocity is the averaged one divided by 1 − β.
-# `mom.equivalent_lr(0.5, 0.9)` computes it.
+# `theory.equivalent_lr(0.5, 0.9)` computes it.
 # </details>
 #
 # **Exercise 4.** In the ravine the stiff direction has curvature λ = 25. What is the largest stable
@@ -632,7 +651,7 @@ ex.check_stability_limit(...)
 # <details><summary>Solution</summary>
 #
 # η·25 < 2(1 + 0.9)/(1 − 0.9) = 38, so η < 1.52 (plain gradient descent: η < 0.08). Check with
-# `mom.stability_limit(0.9, 25.0)`, and in the widget: β = 0.9, η just below and just above 1.52.
+# `theory.stability_limit(25.0, 0.9)`, and in the widget: β = 0.9, η just below and just above 1.52.
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -655,11 +674,11 @@ ex.check_stability_limit(...)
 #
 # | the lecture says | where the notebooks show it |
 # |---|---|
-# | **Simplicity** | the whole algorithm is a six-line loop ([01](01_gradient_descent_x2.ipynb)); momentum adds one line (section 2 here) |
-# | **Effectiveness** | on x² every convergent run reaches the minimum at a rate the closed form predicts ([01](01_gradient_descent_x2.ipynb)); the same update, with gradients from backpropagation, trains a network on XOR and on two moons ([03](03_backpropagation.ipynb)) |
-# | **Scalability** | backpropagation gets every gradient in two passes where finite differences need passes per weight ([03](03_backpropagation.ipynb)); a mini-batch step costs the same however large the data set is ([04](04_sgd_minibatch.ipynb)) |
+# | **Simplicity** | the whole algorithm is a six-line loop ([01](01_square.ipynb)); momentum adds one line (section 2 here) |
+# | **Effectiveness** | on x² every convergent run reaches the minimum at a rate the closed form predicts ([01](01_square.ipynb)); the same update, with gradients from backpropagation, trains a network on XOR and on two moons ([03](03_backprop.ipynb)) |
+# | **Scalability** | backpropagation gets every gradient in two passes where finite differences need passes per weight ([03](03_backprop.ipynb)); a mini-batch step costs the same however large the data set is ([04](04_minibatch.ipynb)) |
 # | **Risk of getting stuck in local minima** | on the quartic a start in the left basin ends in the local minimum ([02](02_quartic.ipynb)); momentum rolls over the hump for some settings, not for all (section 5 here) |
-# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting escapes (section 5 here); the learning rate must suit the curvature ([01](01_gradient_descent_x2.ipynb), section 3 here) |
-# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backpropagation.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with noise that shrinks like 1/b ([04](04_sgd_minibatch.ipynb)) |
+# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting escapes (section 5 here); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
+# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backprop.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with noise that shrinks like 1/b ([04](04_minibatch.ipynb)) |
 #
 # This is the last notebook of the collection. [Back to the overview](../README.md)

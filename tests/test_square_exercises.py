@@ -1,6 +1,6 @@
 import pytest
 
-from helpers import Square, gradient_descent
+from helpers import Square, run, steps
 from helpers.exercises import Feedback
 from helpers.exercises import square as ex
 
@@ -20,7 +20,7 @@ def test_gradient_at_10():
 
 
 def test_steps_agree_with_a_real_run():
-    expected = gradient_descent(Square(), 10.0, 0.1, tol=1e-6, max_steps=10_000).steps
+    expected = run(Square(), steps.gradient_descent, 10.0, lr=0.1, tol=1e-6, max_steps=10_000).steps
     assert ex.check_steps(expected).correct is True
     assert ex.check_steps(expected - 1).correct is False
     assert ex.check_steps(expected + 1).correct is False
@@ -28,11 +28,13 @@ def test_steps_agree_with_a_real_run():
 
 @pytest.mark.parametrize("x0, lr, tol", [(10.0, 0.1, 1e-6), (3.0, 0.7, 1e-9), (-5.0, 0.25, 1e-3), (1.0, 0.5, 1e-6)])
 def test_closed_form_step_count_matches_runs(x0, lr, tol):
-    assert ex.steps_to_tolerance(x0, lr, tol) == gradient_descent(Square(), x0, lr, tol=tol, max_steps=10_000).steps
+    result = run(Square(), steps.gradient_descent, x0, lr=lr, tol=tol, max_steps=10_000)
+    assert result.converged and ex.steps_to_tolerance(x0, lr, tol) == result.steps
 
 
 def test_steps_to_tolerance_is_none_when_the_run_never_converges():
     assert ex.steps_to_tolerance(10.0, 1.0, 1e-6) is None
+    assert run(Square(), steps.gradient_descent, 10.0, lr=1.0, tol=1e-6, max_steps=10_000).status == "max_steps"
 
 
 @pytest.mark.parametrize("lr, ok", [(0.7, True), (0.51, True), (0.99, True), (0.3, False), (1.0, False), (1.5, False),

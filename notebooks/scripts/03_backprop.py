@@ -33,7 +33,7 @@
 # - per-sample and full-batch training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$.
 #
 # **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb)
-# · Next: [04 · SGD and mini-batches](04_sgd_minibatch.ipynb)
+# · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import math
@@ -44,7 +44,7 @@ import numpy as np
 import helpers
 from helpers import data, plotting
 from helpers import network as nw
-from helpers.demos.network import PROBABILITY_CMAP, NetworkDemo
+from helpers.demos.backprop import NetworkDemo
 from helpers.exercises import backprop as ex
 
 helpers.use_house_style()
@@ -112,7 +112,8 @@ plotting.show(fig, "Left: sigmoid curves for lambda 0.5, 1, 2 and 5, all through
 
 # %% slideshow={"slide_type": "-"}
 net = nw.Network.random(2, 3, lam=1.0, rng=np.random.default_rng(3))
-W1, b1, w2, b2, lam = net.W1, net.b1, net.w2, net.b2, net.lam
+(W1, b1), (W2, b_out) = net.layers  # weights (inputs × units) and biases of the hidden and the output layer
+w2, b2, lam = W2[:, 0], b_out[0], net.lam
 x, target = np.array([1.0, 0.0]), 1.0
 
 # forward phase, one unit at a time (the plain formula is fine here: these z are small)
@@ -173,16 +174,19 @@ for i in range(2):
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # The input x₂ = 0 makes the second row of ∂E/∂W1 zero: a weight whose input is zero does not change
-# E for this sample. The tested implementation in `helpers.network` does the same for a whole batch at
-# once, with arrays instead of loops (a batch's gradient is the sum of its samples' gradients):
+# E for this sample. The tested implementation, `helpers.network.backward`, does the same for a whole
+# batch at once and for any number of layers, with arrays instead of loops: a layer's deltas are the
+# next layer's deltas passed back along its weights, `delta @ W.T` written as a sum (a batch's gradient is
+# the sum of its samples' gradients). Here it is in full (`_forward` returns the activations of every layer,
+# `a[0] = X` to `a[L] = o`; `_sum` is numpy's `np.add.reduce`, a plain sum over an axis):
 
 # %% slideshow={"slide_type": "-"}
 import inspect
 
-print(inspect.getsource(nw._backward))
-g = net.backward(x, target)
+print(inspect.getsource(nw.backward))
+g = net.gradient(x, target)  # backward() on this network, every ∂E/∂w in one vector
 mine = np.concatenate([np.ravel(grad_W1), grad_b1, grad_w2, [grad_b2]])
-print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g.vector(), rtol=1e-12, atol=1e-15))
+print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g, rtol=1e-12, atol=1e-15))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Checking the gradient with finite differences
@@ -330,7 +334,18 @@ for k, n_params in enumerate(sizes):
 # > With μ = 0 it is plain gradient descent; with μ close to 1 the steps keep going in directions
 # > where successive gradients agree.
 #
-# Per-sample training with momentum, in plain lines:
+# As an update rule (notebook 01's form: parameters, the optimiser's state, the gradient and the
+# hyper-parameters in; new parameters and state out), the state being the last step Δw:
+
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def momentum_delta(w, dw, grad, lr, mu):
+    """Δw ← −η·∂E/∂w + μ·Δw, then w ← w + Δw."""
+    dw = -lr * grad + mu * dw
+    return w + dw, dw
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Per-sample training with it, in plain lines:
 
 # %% slideshow={"slide_type": "-"}
 def train_per_sample(net, X, y, lr, mu, epochs):
@@ -339,8 +354,7 @@ def train_per_sample(net, X, y, lr, mu, epochs):
     for _ in range(epochs):
         for x_i, y_i in zip(X, y, strict=True):              # "take the i-th input vector"
             g = net.with_vector(w).gradient(x_i, y_i)        # forward + backward pass for sample i
-            dw = -lr * g + mu * dw                           # Δw_t = −η ∂E/∂w + μ Δw_{t−1}
-            w = w + dw                                       # w ← w + Δw_t
+            w, dw = momentum_delta(w, dw, g, lr, mu)         # Δw_t = −η ∂E/∂w + μ Δw_{t−1}; w ← w + Δw_t
     return net.with_vector(w)
 
 
@@ -350,20 +364,20 @@ start = nw.Network.random(2, XOR["hidden"], lam=1.0, rng=np.random.default_rng(X
 plain = train_per_sample(start, X_xor, y_xor, XOR["lr"], XOR["momentum"], epochs=50)
 history = nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=XOR["momentum"], epochs=50, mode="sample")
 print("after 50 epochs, the plain loop and helpers.network.train agree to 12 digits:",
-      np.allclose(plain.vector(), history.final.vector(), rtol=1e-12, atol=1e-12))
+      np.allclose(plain.vector(), nw.network_at(history).vector(), rtol=1e-12, atol=1e-12))
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # Now the full XOR run of this notebook: 4 hidden units, λ = 1, η = 1, μ = 0.9, 300 epochs, weights
-# from seed 0. `helpers.network.train` returns a record with the weights after every epoch, the error
-# E and the accuracy (the fraction of samples on the right side of o = ½).
+# from seed 0. `helpers.network.train` runs the same update rule over the epochs and returns a run record with
+# the weights after every epoch, the error E (`losses`) and the accuracy (the fraction of samples on the right side of o = ½).
 
 # %% slideshow={"slide_type": "-"}
 xor_run = nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=XOR["momentum"], epochs=XOR["epochs"],
                    mode="sample")
-print(f"E: {xor_run.errors[0]:.4f} at the start -> {xor_run.errors[-1]:.6f} after {xor_run.epochs} epochs "
+print(f"E: {xor_run.losses[0]:.4f} at the start -> {xor_run.losses[-1]:.6f} after {xor_run.epochs} epochs "
       f"({xor_run.updates} updates)")
-print(f"accuracy: {100 * xor_run.accuracy[-1]:.0f} %, first reached at epoch {xor_run.first_epoch_solved()}")
-for corner, target, out in zip(X_xor, y_xor, xor_run.final.predict(X_xor), strict=True):
+print(f"accuracy: {100 * xor_run.accuracy[-1]:.0f} %, first reached at epoch {nw.first_epoch_solved(xor_run)}")
+for corner, target, out in zip(X_xor, y_xor, nw.network_at(xor_run).predict(X_xor), strict=True):
     print(f"x = ({corner[0]:g}, {corner[1]:g})   y = {target:g}   o = {out:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -375,13 +389,13 @@ xor_runs = {s: nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=s[1], epochs
             for s in settings}
 print("updates     μ     E after 300 epochs   accuracy   all four right from epoch")
 for (mode, mu), run in xor_runs.items():
-    first = run.first_epoch_solved()
-    print(f"{mode:<10} {mu:4.1f}   {run.errors[-1]:18.6f}   {100 * run.accuracy[-1]:6.0f} %   "
+    first = nw.first_epoch_solved(run)
+    print(f"{mode:<10} {mu:4.1f}   {run.losses[-1]:18.6f}   {100 * run.accuracy[-1]:6.0f} %   "
           f"{'never' if first is None else first:>10}")
 
 fig, ax = plotting.new_figure(width=9.0, height=4.2)
 for ((mode, mu), run), color in zip(xor_runs.items(), plotting.CYCLE, strict=False):
-    ax.semilogy(np.maximum(run.errors, 1e-12), color=color, ls="-" if mu else "--",
+    ax.semilogy(np.maximum(run.losses, 1e-12), color=color, ls="-" if mu else "--",
                 label=f"{'per-sample' if mode == 'sample' else 'full-batch'}, μ = {mu:g}")
 ax.set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="XOR, η = 1: error per epoch")
 ax.legend()
@@ -406,14 +420,14 @@ start_moons = nw.Network.random(2, 8, lam=1.0, rng=np.random.default_rng(3))
 moons_runs = {mode: nw.train(start_moons, X_moons, y_moons, lr=0.1, momentum=0.9, epochs=200, mode=mode)
               for mode in ("batch", "sample")}
 for mode, run in moons_runs.items():
-    print(f"{mode:<6}  E: {run.errors[0]:7.3f} -> {run.errors[-1]:.4f}   accuracy {100 * run.accuracy[-1]:.0f} %")
+    print(f"{mode:<6}  E: {run.losses[0]:7.3f} -> {run.losses[-1]:.4f}   accuracy {100 * run.accuracy[-1]:.0f} %")
 
 
 def draw_output(ax, run, X, y, view, title):
     x0, x1, y0, y1 = view
     gx, gy = np.meshgrid(np.linspace(x0, x1, 150), np.linspace(y0, y1, 150))
-    o = run.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    ax.contourf(gx, gy, o, levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP)  # bands of 0.1 in o
+    o = nw.network_at(run).predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    ax.contourf(gx, gy, o, levels=np.linspace(0, 1, 11), cmap=plotting.PROBABILITY_CMAP)  # bands of 0.1 in o
     ax.contour(gx, gy, o, levels=[0.5], colors=plotting.CURVE, linewidths=1.5)
     style = {"s": 40, "edgecolors": "black", "linewidths": 0.6}
     ax.scatter(*X[y < 0.5].T, marker="o", color=plotting.OKABE_ITO["blue"], label="class 0", **style)
@@ -428,7 +442,7 @@ axes[0].set(xticks=[0, 0.5, 1], yticks=[0, 0.5, 1])
 draw_output(axes[1], moons_runs["batch"], X_moons, y_moons, (-1.6, 2.6, -1.5, 1.6), "two moons, full batch")
 axes[1].legend(loc="lower left", ncols=2, handletextpad=0.1, columnspacing=0.6)
 for (mode, run), color in zip(moons_runs.items(), plotting.CYCLE, strict=False):
-    axes[2].semilogy(run.errors, color=color, label="full-batch" if mode == "batch" else "per-sample")
+    axes[2].semilogy(run.losses, color=color, label="full-batch" if mode == "batch" else "per-sample")
 axes[2].set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="two moons: error")
 axes[2].legend()
 plotting.show(fig, "Left: XOR output map, a diagonal orange band through the corners (0,1) and (1,0) between "
@@ -537,5 +551,5 @@ ex.check_stalling_lambda(...)
 # - Momentum keeps the previous step: $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$.
 # - Saturated sigmoids (large λ, large weights) stall learning, and so do nearly flat ones (small λ).
 #
-# **Next:** [04 · SGD and mini-batches](04_sgd_minibatch.ipynb): per-sample updates as *stochastic*
+# **Next:** [04 · SGD and mini-batches](04_minibatch.ipynb): per-sample updates as *stochastic*
 # gradient descent, shuffling, and mini-batches between the two extremes seen here.

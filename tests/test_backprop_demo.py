@@ -1,19 +1,17 @@
 """Notebook 03's demo, driven headlessly by setting control values."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from support import pixels
 
 from helpers import network as nw
+from helpers import plotting
+from helpers.demo import Demo
+from helpers.demos import backprop as demo_module
 from helpers.demos import benchmark_cases
-from helpers.demos import network as demo_module
-from helpers.demos.network import DATASETS, GRID, SEED, NetworkDemo, make_data
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+from helpers.demos.backprop import DATASETS, GRID, SEED, NetworkDemo, make_data
+from helpers.live import _readout_html
 
 
 def expected_run(dataset="two moons", mode="batch", lr=0.1, momentum=0.9, hidden=8, lam=1.0, epochs=200):
@@ -42,7 +40,7 @@ def test_default_readout_reports_the_run(demo):
     run = expected_run()
     text = demo.readout_text
     assert text.startswith("two moons · full-batch · η = 0.1 · μ = 0.90 · 8 hidden · λ = 1 · epoch 200 of 200")
-    assert f"final E = {run.errors[-1]:.3g}, accuracy {100 * run.accuracy[-1]:.0f} %" in text
+    assert f"final E = {run.losses[-1]:.3g}, accuracy {100 * run.accuracy[-1]:.0f} %" in text
     assert run.accuracy[-1] == 1.0 and "stalled" not in text
 
 
@@ -56,15 +54,15 @@ def test_epoch_slider_replays_the_stored_run_without_retraining(monkeypatch):
     monkeypatch.setattr(demo_module, "train", fail)
     for t in (0, 37, 120):
         demo.controls["epoch"].value = t
-        assert f"epoch {t} of 200: E = {run.errors[t]:.3g}" in demo.readout_text
+        assert f"epoch {t} of 200: E = {run.losses[t]:.3g}" in demo.readout_text
         assert demo.epoch_label.get_text() == f"epoch {t}"
         xs, ys = demo.marker.get_data()
-        assert xs[0] == t and ys[0] == pytest.approx(run.errors[t])
+        assert xs[0] == t and ys[0] == pytest.approx(run.losses[t])
         # the image shows the network after epoch t on the grid's cell centres
         x0, x1, y0, y1 = DATASETS["two moons"]["view"]
         i, j = 17, 41  # a row (x₂) and a column (x₁) of the grid
         point = [[x0 + (j + 0.5) * (x1 - x0) / GRID, y0 + (i + 0.5) * (y1 - y0) / GRID]]
-        expected = NetworkDemo.colour(run.predict(point, t).reshape(1, 1))[0, 0]
+        expected = NetworkDemo.colour(nw.network_at(run, t).predict(point).reshape(1, 1))[0, 0]
         np.testing.assert_array_equal(demo.image.get_array()[i, j], expected)
 
 
@@ -72,7 +70,7 @@ def test_curve_holds_the_whole_error_history(demo):
     run = expected_run()
     xs, ys = demo.curve.get_data()
     np.testing.assert_array_equal(xs, np.arange(201))
-    np.testing.assert_allclose(ys, np.maximum(run.errors, demo_module.ERROR_FLOOR / 2))
+    np.testing.assert_allclose(ys, np.maximum(run.losses, demo_module.ERROR_FLOOR / 2))
 
 
 def test_changing_a_training_setting_retrains_and_caches():
@@ -80,7 +78,7 @@ def test_changing_a_training_setting_retrains_and_caches():
     demo.controls["momentum"].value = 0.0
     run = expected_run(momentum=0.0)
     assert "μ = 0.00" in demo.readout_text
-    assert f"final E = {run.errors[-1]:.3g}" in demo.readout_text
+    assert f"final E = {run.losses[-1]:.3g}" in demo.readout_text
     first = demo.run("two moons", "full-batch", 0.1, 0.0, 8, 1.0, 200)[1]
     demo.controls["momentum"].value = 0.9
     demo.controls["momentum"].value = 0.0
@@ -91,7 +89,7 @@ def test_per_sample_mode_and_xor():
     demo = NetworkDemo(dataset="XOR", mode="per-sample", lr=1.0, momentum=0.9, hidden=4, epochs=300)
     run = expected_run("XOR", "sample", 1.0, 0.9, 4, 1.0, 300)
     assert demo.readout_text.startswith("XOR · per-sample · η = 1 ")
-    assert f"final E = {run.errors[-1]:.3g}, accuracy 100 %" in demo.readout_text
+    assert f"final E = {run.losses[-1]:.3g}, accuracy 100 %" in demo.readout_text
     assert len(demo.class0.get_offsets()) == 2 and len(demo.class1.get_offsets()) == 2
     assert demo.ax_map.get_xlim() == (-0.5, 1.5)
 
@@ -121,15 +119,6 @@ def test_switching_data_moves_the_view_and_keeps_it_while_sliding():
     demo.controls["dataset"].value = "XOR"
     assert demo.ax_map.get_xlim() + demo.ax_map.get_ylim() == (-0.5, 1.5, -0.5, 1.5)
     assert demo.ax_err.get_ylim()[1] == pytest.approx(3.0)
-
-
-def test_blitted_frame_equals_a_full_redraw():
-    demo = NetworkDemo()
-    demo.controls["epoch"].value = 40
-    fast = pixels(demo.live.image.value)
-    full = pixels(demo.naive_render())
-    assert fast.shape == full.shape
-    assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
 
 
 def test_a_stalled_run_says_so():
@@ -211,7 +200,7 @@ def test_animation_frames_replay_the_default_run():
     run = expected_run()
     for frame in (frames[0], frames[len(frames) // 2]):
         text = demo.draw(**{**demo.values, **frame})
-        assert f"epoch {frame['epoch']} of 200: E = {run.errors[frame['epoch']]:.3g}" in text
+        assert f"epoch {frame['epoch']} of 200: E = {run.losses[frame['epoch']]:.3g}" in text
 
 
 def test_a_view_that_changes_and_changes_back_is_the_same_picture():
@@ -222,3 +211,22 @@ def test_a_view_that_changes_and_changes_back_is_the_same_picture():
         demo.controls["epochs"].value = epochs
     after = pixels(demo.live.image.value).astype(int)
     assert np.array_equal(before, after)  # constrained layout starts from the grid at every redraw
+
+
+def test_the_output_map_is_coloured_by_the_shared_probability_colour_map():
+    o = np.array([[0.0, 0.5, 1.0]])
+    np.testing.assert_array_equal(NetworkDemo.colour(o), plotting.PROBABILITY_CMAP(o, bytes=True))
+    assert np.all(NetworkDemo.colour(o)[0, 1] >= 250)  # undecided, o = ½: white (to one entry of 256)
+
+
+def test_the_demo_uses_the_shared_update_and_its_readout_is_escaped_html():
+    assert "update" not in vars(NetworkDemo) and NetworkDemo.update is Demo.update
+    demo = NetworkDemo(dataset="XOR", epochs=20)
+    assert demo.readout_text.startswith("XOR · full-batch · ")
+    assert demo.readout.value == _readout_html(demo.readout_text)
+    demo.controls["epoch"].value = 5
+    assert "epoch 5 of 20" in demo.readout_text and demo.readout.value == _readout_html(demo.readout_text)
+    assert demo.readout.value.count('<span style="white-space: nowrap">') == demo.readout_text.count(" · ") + 1
+    demo.draw = lambda **values: "E < 1 & o > ½"
+    assert demo.update() == demo.readout_text == "E < 1 & o > ½"
+    assert demo.readout.value == '<span style="white-space: nowrap">E &lt; 1 &amp; o &gt; ½</span>'

@@ -78,12 +78,28 @@ gradient = float(square.grad(x0))
 print(f"f'(10) = {gradient:+.1f}")
 print(f"step = -lr * f'(10) = {-lr * gradient:+.1f}  ->  x_1 = {x0 - lr * gradient:.1f}")
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The update rule
+#
+# Every notebook of this collection writes an optimiser as its **update rule**: one function from the
+# current parameters, the optimiser's memory (its *state*), the gradient there and the hyper-parameters
+# to the new parameters and state. Gradient descent has no memory, so its state passes through
+# unchanged (momentum, in notebook 05, keeps a velocity there). This is the whole method:
+
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def gradient_descent(x, state, grad, lr):
+    """x ← x − η·f′(x). No memory: the state passes through unchanged."""
+    return x - lr * grad, state
+
+
 # %% [markdown] slideshow={"slide_type": "-"}
-# The tested reference implementation lives in `helpers.gradient_descent`. It returns a *run record*
-# (iterates, losses, status, number of steps) instead of printing, and it agrees with the loop above:
+# Everything else, the loop, the stopping rule, the divergence check, the record keeping, is the same
+# for every method, so it is written once: `helpers.run(objective, rule, x0, lr=…)` iterates any update
+# rule and returns a *run record* (iterates, losses, status, number of steps) instead of printing. With
+# our rule it agrees with the loop above:
 
 # %% slideshow={"slide_type": "-"}
-run = helpers.gradient_descent(square, 10.0, 0.1, max_steps=5, tol=1e-12)
+run = helpers.run(square, gradient_descent, 10.0, lr=0.1, max_steps=5, tol=1e-12)
 print("same iterates as the loop:", np.array_equal(run.iterates, xs))
 print("status:", run.status, "| steps:", run.steps, "| losses:", np.round(run.losses, 4))
 
@@ -112,17 +128,17 @@ regimes = {0.1: "monotone", 0.5: "one step", 0.7: "alternating", 1.0: "bouncing"
 steps = 12
 for lr in regimes:
     iterates = descend(square.grad, 10.0, lr, steps)
-    closed = helpers.closed_form_square(10.0, lr, steps)
+    closed = (1 - 2 * lr) ** np.arange(steps + 1) * 10.0  # x_k = (1 − 2η)^k · x₀ for k = 0 … 12
     agree = np.allclose(iterates, closed, rtol=1e-12, atol=1e-12)
     print(f"eta = {lr:<4}  q = {1 - 2 * lr:+.1f}  x_12 = {iterates[-1]:+12.6f}  "
           f"closed form agrees: {agree}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The same five runs through `helpers.gradient_descent`, which stops when the gradient is small enough,
+# The same five runs through `helpers.run`, which stops when the gradient is small enough,
 # reports a run that leaves |x| ≤ 1000 as diverged, and gives up after 50 steps:
 
 # %% slideshow={"slide_type": "-"}
-runs = {lr: helpers.gradient_descent(square, 10.0, lr, max_steps=50, bound=1000.0) for lr in regimes}
+runs = {lr: helpers.run(square, gradient_descent, 10.0, lr=lr, max_steps=50, bound=1000.0) for lr in regimes}
 for lr, run in runs.items():
     print(f"eta = {lr:<4} {regimes[lr]:<12} {run.status:<10} steps = {run.steps:<3} last x = {run.x:+.3e}")
 
@@ -137,7 +153,7 @@ fig, axes = plotting.new_figure(5, height=3.4, sharey=True)
 k = np.arange(steps + 1)
 for ax, (lr, name) in zip(axes, regimes.items(), strict=True):
     iterates = descend(square.grad, 10.0, lr, steps)
-    ax.plot(k, helpers.closed_form_square(10.0, lr, steps), "--", color=plotting.CURVE, lw=1)
+    ax.plot(k, (1 - 2 * lr) ** k * 10.0, "--", color=plotting.CURVE, lw=1)
     ax.plot(k, iterates, "o", color=plotting.OKABE_ITO["blue"], ms=5)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_ylim(-25, 25)
@@ -157,13 +173,13 @@ plotting.show(fig, "Five panels of x_k against k from x0 = 10: eta 0.1 shrinks m
 #
 # with a tolerance such as tol = 10⁻⁶, plus a step limit so that a run that never gets there (η = 1!)
 # still ends, and a bound so that a diverging run is caught before its numbers overflow. That is the
-# rule `helpers.gradient_descent` uses. For x² the closed form even tells us in advance how many steps
+# rule `helpers.run` uses. For x² the closed form even tells us in advance how many steps
 # the rule takes: $|f'(x_k)| = 2 \cdot |q|^k \cdot |x_0|$.
 
 # %% slideshow={"slide_type": "-"}
 print(" eta    tol=1e-3  tol=1e-6  tol=1e-9")
 for lr in [0.05, 0.1, 0.25, 0.45, 0.75, 0.9]:
-    counts = [helpers.gradient_descent(square, 10.0, lr, max_steps=10_000, tol=tol).steps
+    counts = [helpers.run(square, gradient_descent, 10.0, lr=lr, max_steps=10_000, tol=tol).steps
               for tol in (1e-3, 1e-6, 1e-9)]
     print(f"{lr:5.2f}  " + "  ".join(f"{c:8d}" for c in counts))
 
@@ -210,7 +226,7 @@ ex.check_steps(...)
 # <details><summary>Solution</summary>
 #
 # $|f'(x_k)| = 2 \cdot 0.8^k \cdot 10 \le 10^{-6} \iff k \ge \log(10^{-6}/20)/\log(0.8) \approx 75.4$, so $k = 76$. Check it with
-# `helpers.gradient_descent(square, 10.0, 0.1).steps`.
+# `helpers.run(square, gradient_descent, 10.0, lr=0.1).steps`.
 # </details>
 #
 # **Exercise 3.** Give a learning rate for which the iterates change sign at every step and still

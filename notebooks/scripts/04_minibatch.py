@@ -41,13 +41,12 @@ import numpy as np
 import helpers
 from helpers import plotting
 from helpers.data import linear_regression
-from helpers.demos.minibatch import MinibatchDemo, plot_contours
+from helpers.demos.minibatch import MinibatchDemo
 from helpers.exercises import minibatch as ex
-from helpers.minibatch import (
-    batches,
+from helpers.regression import (
     excess_loss,
+    fit,
     least_squares,
-    minibatch_gd,
     mse_grad,
     mse_loss,
     predicted_batch_variance,
@@ -99,6 +98,7 @@ print(f"exact solution: w* = {w_star:.6f}, b* = {b_star:.6f}")
 print(f"L* = MSE at the solution = {L_star:.6f}  (RMSE = {np.sqrt(L_star):.6f})")
 print(f"gradient there below 1e-12: {np.linalg.norm(mse_grad(opt, x, y)) < 1e-12}")
 start = np.array([-1.0, 2.0])
+VIEW = ((-1.5, 4.5), (-3.5, 2.5))  # the (w, b) window of the contour plots
 print(f"at the start (w, b) = (-1, 2): L = {mse_loss(start, x, y):.4f}, "
       f"gradient = ({mse_grad(start, x, y)[0]:.4f}, {mse_grad(start, x, y)[1]:.4f})")
 
@@ -123,7 +123,7 @@ left.set_ylabel("y")
 left.set_ylim(-11, 6)  # room below the points for the legend
 left.set_title(f"n = {n} noisy points")
 left.legend(loc="lower right")
-plot_contours(right, x, y, start=start)
+plotting.line_contours(right, x, y, VIEW, start=start)
 right.set_title("contours of L(w, b) − L*")
 right.legend(loc="lower left")
 plotting.show(fig, "Left: 1000 noisy points around the line y = 2x - 1 with the least-squares line on top of it. "
@@ -143,26 +143,45 @@ plotting.show(fig, "Left: 1000 noisy points around the line y = 2x - 1 with the 
 # | stochastic gradient descent (SGD) | 1 | n = 1000 |
 #
 # An **epoch** is one pass over the data: shuffle the indices afresh, cut them into batches of b, and make
-# one update per batch with the mean gradient of that batch. `batches(n, b, rng=…)` does the shuffling
-# and cutting; when b does not divide n the last batch is smaller, so every point is used exactly once
-# per epoch. Here is the whole algorithm:
+# one update per batch with the mean gradient of that batch. When b does not divide n the last batch is
+# smaller, so every point is used exactly once per epoch:
+
+# %% slideshow={"slide_type": "-"}
+def batches(n, batch_size, *, rng):
+    order = rng.permutation(n)                                       # a fresh shuffle
+    return [order[a:a + batch_size] for a in range(0, n, batch_size)]
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# The update itself is notebook 01's rule, unchanged: only the gradient it is given is new, the mean
+# over a batch instead of over all the data.
+
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def gradient_descent(x, state, grad, lr):
+    """x ← x − η·∇L(x). No memory: the state passes through unchanged."""
+    return x - lr * grad, state
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Here is the whole algorithm:
 
 # %% slideshow={"slide_type": "-"}
 def minibatch_descent(x, y, lr, batch_size, epochs, rng, params0=(-1.0, 2.0)):
-    theta = np.array(params0)
+    theta, state = np.array(params0), 0.0
     path = [theta]
     for _epoch in range(epochs):
-        for idx in batches(len(x), batch_size, rng=rng):            # a fresh shuffle every epoch
-            theta = theta - lr * mse_grad(theta, x[idx], y[idx])      # the mean gradient of the batch
+        for idx in batches(len(x), batch_size, rng=rng):             # a fresh shuffle every epoch
+            grad = mse_grad(theta, x[idx], y[idx])                    # the mean gradient of the batch
+            theta, state = gradient_descent(theta, state, grad, lr)
             path.append(theta)
     return np.array(path)
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# With b = n it is full-batch gradient descent, with b = 1 it is SGD. The tested version in `helpers`,
-# `minibatch_gd`, returns a run record (parameters after every update, loss, gradient evaluations used,
-# status `converged` / `diverged` / `max_epochs`) and is fast enough for the widget. Given the same seed it
-# makes the same updates as the loop above:
+# With b = n it is full-batch gradient descent, with b = 1 it is SGD. The tested version,
+# `helpers.regression.fit(x, y, rule, batch_size=…, lr=…)`, runs any update rule this way and returns a run
+# record (parameters after every update, loss, gradient evaluations used, status `converged` / `diverged` /
+# `max_steps`), fast enough for the widget. Given the same seed it makes the same updates as the loop above:
 
 # %% slideshow={"slide_type": "-"}
 lr, epochs = 0.05, 10
@@ -170,10 +189,10 @@ methods = {"full batch": n, "mini-batch b = 32": 32, "SGD (b = 1)": 1}
 runs = {}
 for name, b in methods.items():
     path = minibatch_descent(x, y, lr, b, epochs, np.random.default_rng(1))
-    runs[name] = run = minibatch_gd(x, y, lr, batch_size=b, epochs=epochs, rng=np.random.default_rng(1),
-                                    params0=start, tol=0)
-    same = np.max(np.abs(path - run.params)) < 1e-10
-    dist = np.linalg.norm(run.final - opt)
+    runs[name] = run = fit(x, y, gradient_descent, batch_size=b, epochs=epochs, rng=np.random.default_rng(1),
+                           params0=start, tol=0, lr=lr)
+    same = np.max(np.abs(path - run.iterates)) < 1e-10
+    dist = np.linalg.norm(run.x - opt)
     print(f"{name:<18} updates/epoch = {run.updates_per_epoch:4d}  gradient evaluations = {run.evals[-1]:5d}  "
           f"distance to (w*, b*) = {dist:.4f}  same as the loop: {same}")
 
@@ -200,7 +219,7 @@ def sgd_lecture_slip(x, y, lr, epochs, rng, params0=(-1.0, 2.0)):
 
 slip = sgd_lecture_slip(x, y, lr, epochs, np.random.default_rng(1))
 print(f"SGD with (y_i - ŷ_i)^2:        distance to (w*, b*) after {epochs} epochs = "
-      f"{np.linalg.norm(runs['SGD (b = 1)'].final - opt):.4f}")
+      f"{np.linalg.norm(runs['SGD (b = 1)'].x - opt):.4f}")
 print(f"SGD with (1/n)(y_i - ŷ_i)^2:   distance to (w*, b*) after {epochs} epochs = {np.linalg.norm(slip - opt):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -214,10 +233,10 @@ print(f"SGD with (1/n)(y_i - ŷ_i)^2:   distance to (w*, b*) after {epochs} epoc
 colors = {"full batch": C["black"], "mini-batch b = 32": C["blue"], "SGD (b = 1)": C["orange"]}
 fig, axes = plotting.new_figure(3, height=4.2, sharey=True)
 for ax, (name, run) in zip(axes, runs.items(), strict=True):
-    plot_contours(ax, x, y, start=start)
-    ax.plot(run.params[:, 0], run.params[:, 1], "-", color=colors[name], lw=0.8,
+    plotting.line_contours(ax, x, y, VIEW, start=start)
+    ax.plot(run.iterates[:, 0], run.iterates[:, 1], "-", color=colors[name], lw=0.8,
             marker="o" if run.updates < 50 else None, ms=4)
-    ax.plot(*run.epoch_params.T, "o", color=C["vermillion"], ms=4, label="end of each epoch")
+    ax.plot(*run.iterates[run.epoch_ends].T, "o", color=C["vermillion"], ms=4, label="end of each epoch")
     ax.set_title(f"{name}\n{run.updates:,} updates")
 axes[0].legend(loc="lower left")
 for ax in axes[1:]:
@@ -239,7 +258,7 @@ plotting.show(fig, "Three contour plots with trajectories from (-1, 2) over 10 e
 # %% slideshow={"slide_type": "subslide"}
 fig, (ax_epoch, ax_eval) = plotting.new_figure(2, height=4.0, sharey=True)
 for name, run in runs.items():
-    excess = np.maximum(excess_loss(run.params, x, y), 1e-12)
+    excess = np.maximum(excess_loss(run.iterates, x, y), 1e-12)
     ax_epoch.plot(np.arange(run.updates + 1) / run.updates_per_epoch, excess, color=colors[name], lw=1, label=name)
     ax_eval.plot(np.maximum(run.evals, 1), excess, color=colors[name], lw=1, label=name)
 for ax, label in [(ax_epoch, f"epoch (n = {n})"), (ax_eval, "per-sample gradient evaluations")]:
@@ -386,15 +405,15 @@ plotting.show(fig, "Log-log plot of the variance of the batch gradient against b
 # %% slideshow={"slide_type": "-"}
 long = 100
 settings = {"constant η = 0.05": (0.05, 0.0), "constant η = 0.01": (0.01, 0.0), "decaying η_e = 0.05/(1+e)": (0.05, 1.0)}
-noise_runs = {name: minibatch_gd(x, y, eta, batch_size=1, epochs=long, rng=np.random.default_rng(3),
-                                 params0=start, decay=decay, tol=0)
+noise_runs = {name: fit(x, y, gradient_descent, batch_size=1, epochs=long, rng=np.random.default_rng(3),
+                        params0=start, decay=decay, tol=0, lr=eta)
               for name, (eta, decay) in settings.items()}
 # The excess loss after every update, averaged over each epoch (SGD's loss is too jumpy to read step by step).
-epoch_mean = {name: excess_loss(run.params[1:], x, y).reshape(long, n).mean(axis=1) for name, run in noise_runs.items()}
+epoch_mean = {name: excess_loss(run.iterates[1:], x, y).reshape(long, n).mean(axis=1) for name, run in noise_runs.items()}
 print(f"SGD, b = 1: mean L - L* over epoch   1       10      {long}   distance at the end")
 for name, run in noise_runs.items():
     m = epoch_mean[name]
-    print(f"{name:<32} {m[0]:8.1e} {m[9]:8.1e} {m[-1]:8.1e}   {np.linalg.norm(run.final - opt):.1e}")
+    print(f"{name:<32} {m[0]:8.1e} {m[9]:8.1e} {m[-1]:8.1e}   {np.linalg.norm(run.x - opt):.1e}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (left, right) = plotting.new_figure(2, height=4.4)
@@ -402,7 +421,7 @@ noise_colors = [C["orange"], C["green"], C["blue"]]
 epoch_axis = np.arange(1, long + 1)
 for color, (name, run) in zip(noise_colors, noise_runs.items(), strict=True):
     left.plot(epoch_axis, epoch_mean[name], "-", color=color, lw=1.5, label=name)
-    tail = run.params[-n:]
+    tail = run.iterates[-n:]
     right.plot(tail[:, 0], tail[:, 1], ".", color=color, ms=2, label=name)
 decaying = epoch_mean["decaying η_e = 0.05/(1+e)"]
 left.plot(epoch_axis, decaying[9] * 10 / epoch_axis, "--", color=plotting.CURVE, lw=1, label="∝ 1/epoch")

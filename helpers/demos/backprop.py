@@ -17,23 +17,17 @@ from collections import OrderedDict
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
-from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
 from .. import _validate, data, plotting
-from ..live import Demo, log_slider, slider
-from ..network import Network, train
+from ..demo import Demo
+from ..live import log_slider, slider
+from ..network import Network, network_at, stalled, train
 
 GRID = 60  # grid cells per side of the decision-boundary image
 MAX_EPOCHS = 500
 SEED = 3  # data and initial weights; the same start for every setting, so runs can be compared
 CACHE = 16  # training runs kept, so sliding back to a setting is instant
-
-#: Probability of class 1 as a colour: blue (class 0) through white (undecided, o = ½) to orange.
-PROBABILITY_CMAP = LinearSegmentedColormap.from_list(
-    "class_probability",
-    [(0.0, "#86B8E0"), (0.45, "#DCEAF6"), (0.5, "#FFFFFF"), (0.55, "#FBE6C8"), (1.0, "#F0BD6E")], N=256,
-)
 
 DATASETS = {
     "two moons": {"view": (-1.6, 2.6, -1.1, 1.6)},
@@ -166,7 +160,7 @@ class NetworkDemo(Demo):
     @staticmethod
     def colour(probabilities):
         """RGBA pixels (uint8) for a grid of outputs o in [0, 1]."""
-        return PROBABILITY_CMAP(probabilities, bytes=True)
+        return plotting.PROBABILITY_CMAP(probabilities, bytes=True)
 
     def _set_view(self, dataset, epochs):
         X, y = self._data[dataset]
@@ -209,7 +203,7 @@ class NetworkDemo(Demo):
             gy = y0 + (np.arange(GRID) + 0.5) * (y1 - y0) / GRID
             xx, yy = np.meshgrid(gx, gy)
             points = np.column_stack([xx.ravel(), yy.ravel()])
-            self._grids[(key, epoch)] = self.colour(history.predict(points, epoch).reshape(GRID, GRID))
+            self._grids[(key, epoch)] = self.colour(network_at(history, epoch).predict(points).reshape(GRID, GRID))
         return self._grids[(key, epoch)]
 
     # -- one frame ------------------------------------------------------------------------------
@@ -220,7 +214,7 @@ class NetworkDemo(Demo):
             self._set_view(dataset, epochs)
         self.image.set_data(self.grid_probabilities(key, history, dataset, t))
         k = np.arange(history.epochs + 1)
-        errors = np.maximum(history.errors, ERROR_FLOOR / 2)  # E = 0 exactly cannot sit on a log axis
+        errors = np.maximum(history.losses, ERROR_FLOOR / 2)  # E = 0 exactly cannot sit on a log axis
         self.curve.set_data(k, errors)
         self.marker.set_data([t], [errors[t]])
         self.epoch_label.set_text(f"epoch {t}")
@@ -238,10 +232,10 @@ def readout(history, dataset, mode, hidden, epoch):
     final E = 0.25, accuracy 100 %'"""
     parts = [dataset, mode, f"η = {history.lr:.3g}", f"μ = {history.momentum:.2f}", f"{hidden} hidden",
              f"λ = {history.lam:.3g}",
-             f"epoch {epoch} of {history.epochs}: E = {history.errors[epoch]:.3g}, "
+             f"epoch {epoch} of {history.epochs}: E = {history.losses[epoch]:.3g}, "
              f"accuracy {100 * history.accuracy[epoch]:.0f} %",
-             f"final E = {history.errors[-1]:.3g}, accuracy {100 * history.accuracy[-1]:.0f} %"]
-    if history.stalled():
+             f"final E = {history.losses[-1]:.3g}, accuracy {100 * history.accuracy[-1]:.0f} %"]
+    if stalled(history):
         parts.append("stalled: the error no longer moves")
     return " · ".join(parts)
 

@@ -1,9 +1,8 @@
 """Objective functions with analytic derivatives, a plotting range and their critical points.
 
-The one-dimensional objectives work elementwise on arrays, so one call evaluates a whole grid of
-points (the outcome maps of notebooks 02 and 05 rely on this). Polynomials are written with
-products only (``x * x * x``) rather than powers: a product rounds the same way for a scalar and
-for every element of an array, so a vectorised run reproduces a scalar run bit for bit.
+They work elementwise on arrays, so one call evaluates a whole grid of points. Polynomials use
+products (``x * x * x``), not powers: a product rounds the same for a scalar and for every element of
+an array, so a vectorised run reproduces a scalar run bit for bit.
 """
 
 from __future__ import annotations
@@ -25,51 +24,20 @@ class CriticalPoint:
 
 
 class Objective:
-    """Base class: subclasses define ``f``, ``grad``, ``hess`` and ``critical_points``.
-
-    Attributes
-    ----------
-    name : str
-        Short name used in titles and readouts.
-    formula : str
-        The function as a reader would write it.
-    xlim : tuple of float
-        A plotting range that shows the interesting part.
-    ndim : int
-        1 for functions of one variable, 2 for functions of a point in the plane.
-    """
+    """Base class: subclasses define ``f``, ``grad``, ``hess`` and ``critical_points``, a short ``name``
+    for titles, the ``formula``, a plotting range ``xlim`` and ``ndim`` (1, or 2 for a point in the plane)."""
 
     name = "objective"
     formula = ""
     xlim = (-1.0, 1.0)
     ndim = 1
 
-    def f(self, x):
-        raise NotImplementedError
-
-    def grad(self, x):
-        raise NotImplementedError
-
-    def hess(self, x):
-        raise NotImplementedError
-
-    def critical_points(self):
-        raise NotImplementedError
-
-    def minima(self):
-        """The critical points that are minima, left to right."""
-        return [p for p in self.critical_points() if p.kind == "minimum"]
-
     def __repr__(self):
         return f"{type(self).__name__}({self.formula})"
 
 
 def _classify(curvature):
-    if curvature > 0:
-        return "minimum"
-    if curvature < 0:
-        return "maximum"
-    return "saddle"
+    return "minimum" if curvature > 0 else "maximum" if curvature < 0 else "saddle"
 
 
 class Square(Objective):
@@ -94,11 +62,8 @@ class Square(Objective):
 
 
 class Quartic(Objective):
-    """f(x) = x⁴ − 5x² − 3x, the lecture's second example.
-
-    f'(x) = 4x³ − 10x − 3 and f''(x) = 12x² − 10. Two minima (a local one on the left, the global
-    one on the right) with a local maximum between them.
-    """
+    """f(x) = x⁴ − 5x² − 3x, the lecture's second example: f'(x) = 4x³ − 10x − 3, f''(x) = 12x² − 10.
+    A local minimum on the left, the global one on the right, a local maximum between them."""
 
     name = "x⁴ − 5x² − 3x"
     formula = "f(x) = x⁴ − 5x² − 3x"
@@ -129,11 +94,8 @@ class Quartic(Objective):
 
 
 class Quadratic2D(Objective):
-    """f(x) = ½(a·x₁² + b·x₂²), an axis-aligned bowl with curvatures a and b.
-
-    With a ≪ b it is a narrow ravine: plain gradient descent must use η < 2/b to stay stable and then
-    crawls along the flat direction, the situation momentum is made for.
-    """
+    """f(x) = ½(a·x₁² + b·x₂²), a bowl with curvatures a and b; with a ≪ b a narrow ravine, where plain
+    gradient descent needs η < 2/b to stay stable and then crawls along the flat direction."""
 
     ndim = 2
 
@@ -145,10 +107,6 @@ class Quadratic2D(Objective):
         self.ylim = tuple(float(v) for v in ylim)
         self.name = f"½({a:g}·x₁² + {b:g}·x₂²)"
         self.formula = f"f(x) = {self.name}"
-
-    @property
-    def condition_number(self):
-        return float(self.curvatures.max() / self.curvatures.min())
 
     def f(self, x):
         x = np.asarray(x, dtype=float)

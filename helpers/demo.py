@@ -1,0 +1,174 @@
+"""The base of every interactive demo: sliders, a live figure and a one-line readout, wired together.
+
+A notebook's demo subclasses :class:`Demo` and writes two methods: ``build`` (the figure and its
+artists) and ``draw`` (put the current values into the artists, return the readout text); with a
+step or epoch control it may add ``play_length`` (where the run ends), so Play stops there.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .live import _READOUT_FONT, _lecture_css, _LiveFigure, _readout_html
+from .plotting import _figure_png, _is_lecture_mode, _projector_strokes
+
+
+class Demo:
+    """Sliders + live figure + text readout. Subclasses define ``build``, ``animated_artists`` and ``draw``.
+
+    ``controls`` maps parameter names to value widgets; a change of any calls :meth:`update`:
+    ``draw(**values)``, then a render. ``play`` names an integer control (a step or epoch slider) that
+    a Play button drives in the browser (no extra kernel round trips); with :meth:`play_length` the
+    slider and Play end where the run ends, and a whole run plays in at most :data:`PLAY_SECONDS`.
+    """
+
+    #: Short name, used in the benchmark's and the browser test's output and as a CSS class.
+    name = "demo"
+    #: Longest time Play takes from the first to the last step of a run, and its slowest and fastest
+    #: frame interval (faster than the kernel can draw, the browser simply skips frames).
+    PLAY_SECONDS = 5.0
+    PLAY_INTERVAL_MS = (15, 250)
+
+    def __init__(self, controls, play=None):
+        self.controls = dict(controls)
+        self.lecture = _is_lecture_mode()
+        # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it (between parts).
+        self.readout = widgets.HTML(layout=widgets.Layout(width="100%"),
+                                    style={"font_size": _READOUT_FONT[self.lecture]})
+        self.readout.add_class("gd-readout")
+        fig = self.build()
+        self.live = _LiveFigure(fig)
+        self.live.image.add_class("gd-figure")
+        for artist in self.animated_artists():
+            self.live.animate(artist)
+        self.play = None
+        self.play_control = play
+        self._adjusting = False
+        if play is not None:
+            target = self.controls[play]
+            self.play = widgets.Play(
+                value=target.value, min=target.min, max=target.max, step=1,
+                interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
+            )
+            widgets.jslink((self.play, "value"), (target, "value"))
+            widgets.jslink((self.play, "max"), (target, "max"))
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.widget = self._layout()
+        self.update()
+
+    # -- to be provided by a subclass ---------------------------------------------------------
+    def build(self):
+        """Create and return the figure, storing the artists that ``draw`` will change."""
+        raise NotImplementedError
+
+    def animated_artists(self):
+        """The artists that change with the controls (drawn on top of the cached background)."""
+        raise NotImplementedError
+
+    def draw(self, **values):
+        """Put ``values`` into the animated artists; return the one-line readout text."""
+        raise NotImplementedError
+
+    def play_length(self, **values):
+        """The last step of the run for these settings (every control but the Play one), or None when
+        the Play control keeps its own fixed range."""
+        return None
+
+    def view_changed(self, **values):
+        """True when these settings need a new background (axes that move); the default never does."""
+        return False
+
+    # -- machinery ----------------------------------------------------------------------------
+    @property
+    def values(self):
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, change):
+        if not self._adjusting:  # a range adjustment of fit_play_range() is not a new setting
+            self.update()
+
+    def fit_play_range(self):
+        """Make the Play control's slider end at the current run's last step (a slider at the old end moves
+        to the new one), and Play's interval such that a whole run takes at most :data:`PLAY_SECONDS`."""
+        if self.play is None:
+            return
+        control = self.controls[self.play_control]
+        last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
+        last = control.max if last is None else max(int(last), control.min)
+        self._adjusting = True
+        try:
+            if last != control.max:
+                at_end = control.value >= control.max
+                if last > control.max:
+                    control.max = last
+                    if at_end:
+                        control.value = last
+                else:
+                    control.value = min(control.value, last)
+                    control.max = last
+                self.play.max = last
+            frames = max(1, last - control.min)
+            low, high = self.PLAY_INTERVAL_MS
+            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), low, high))
+        finally:
+            self._adjusting = False
+
+    def update(self):
+        """Redraw for the current control values; returns the readout text."""
+        self.fit_play_range()
+        values = self.values
+        if self.view_changed(**values):  # the axes move: the cached background is stale
+            self.live.invalidate()
+        text = self.draw(**values)
+        self.live.render()
+        self.readout_text = text
+        self.readout.value = _readout_html(text)
+        return text
+
+    def _layout(self):
+        rows = list(self.controls.values())
+        if self.play is not None:
+            rows.append(self.play)
+        box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap"))
+        parts = [box, self.live.image, self.readout] + ([_lecture_css()] if self.lecture else [])
+        # CSS classes let the browser test find each demo, its figure and its readout on the page.
+        demo = widgets.VBox(parts).add_class("gd-demo").add_class(f"gd-demo-{self.name}")
+        return demo.add_class("gd-lecture") if self.lecture else demo
+
+    def placeholder(self):
+        """What a reader sees in place of the demo before its cell has run (the output's text form)."""
+        names = ", ".join(control.description for control in self.controls.values())
+        return (f"[Live demo '{self.name}': run this cell to get its figure and controls ({names}); "
+                "the static figures above show the same cases.]")
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.placeholder()
+        return bundle
+
+    # -- for readers without a kernel ----------------------------------------------------------
+    def animation_frames(self):
+        """Control values (dicts) for each frame of the kernel-free animation: by default the Play control
+        from its minimum to its maximum; a subclass may show several settings one after the other."""
+        if self.play_control is None:
+            return []
+        control = self.controls[self.play_control]
+        return [{self.play_control: v} for v in range(control.min, control.max + 1)]
+
+    def animation_caption(self, **values):
+        """The line written above each frame of the kernel-free animation, or None for no caption."""
+        return None
+
+    # -- for the benchmark and the tests -------------------------------------------------------
+    def naive_render(self, **values):
+        """What an ``interact`` callback would do: build the figure anew, draw it all, encode a PNG (with this
+        demo's ``build`` and ``draw``, so the benchmark compares only the rendering strategy)."""
+        saved = self.__dict__.copy()
+        try:
+            fig = _projector_strokes(self.build())
+            self.draw(**{**self.values, **values})
+            return _figure_png(fig)
+        finally:
+            self.__dict__.update(saved)
