@@ -86,12 +86,15 @@ HYPER = {
     "curvature": (lambda a: a > 0, "(0, inf)"),
     "beta": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
     "mu": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
+    "beta1": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
+    "beta2": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
+    "eps": (lambda a: a > 0, "(0, inf)"),
 }
 
 
 def hyper(name, value):
     """A hyper-parameter (a number or an array of them) checked for its meaning: η and curvatures > 0,
-    β and μ in [0, 1), anything else finite. Returns a float for a number, else an array."""
+    β, β₁, β₂ and μ in [0, 1), ε > 0, anything else finite. Returns a float for a number, else an array."""
     a = finite_array(name, value)
     ok, allowed = HYPER.get(name, (lambda a: np.ones(a.shape, bool), ""))
     bad = ~ok(a)

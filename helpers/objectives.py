@@ -120,3 +120,42 @@ class Quadratic2D(Objective):
 
     def critical_points(self):
         return [CriticalPoint((0.0, 0.0), 0.0, "minimum")]
+
+
+class Rosenbrock(Objective):
+    """f(x, y) = (1 − x)² + 100·(y − x²)², the banana valley: a curved ravine with a flat floor, whose only
+    minimum (1, 1) lies far along it."""
+
+    name, formula, ndim = "Rosenbrock's valley", "f(x, y) = (1 − x)² + 100·(y − x²)²", 2
+    xlim, ylim = (-2.0, 2.0), (-1.0, 3.0)
+
+    def f(self, p):
+        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        return (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
+
+    def grad(self, p):
+        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        return np.stack([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)], axis=-1)
+
+    def critical_points(self):
+        return [CriticalPoint((1.0, 1.0), 0.0, "minimum")]
+
+
+class Saddle(Objective):
+    """f(x, y) = x² + (y² − 1)²/4: two minima (0, ±1) and between them a saddle at the origin, a minimum along
+    x and a maximum along y. Gradient descent started on the line y = 0 never leaves it."""
+
+    name, formula, ndim = "two minima and a saddle", "f(x, y) = x² + (y² − 1)²/4", 2
+    xlim, ylim = (-2.0, 2.0), (-1.6, 1.6)
+
+    def f(self, p):
+        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        return x * x + 0.25 * (y * y - 1.0) * (y * y - 1.0)
+
+    def grad(self, p):
+        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        return np.stack([2.0 * x, y * (y * y - 1.0)], axis=-1)
+
+    def critical_points(self):
+        return [CriticalPoint((0.0, -1.0), 0.0, "minimum"), CriticalPoint((0.0, 1.0), 0.0, "minimum"),
+                CriticalPoint((0.0, 0.0), 0.25, "saddle")]

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _validate
 from .objectives import Objective
+from .steps import START
 
 _STATUSES = ("converged", "diverged", "max_steps")
 _DEFAULT_TAIL = 16  # iterates a grid run keeps: enough to see a cycle of period 8 twice
@@ -105,7 +106,7 @@ def _stack(states):
 
 
 # -- iterations on an objective ---------------------------------------------------------------------
-def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, state=0.0, **hyper):
+def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, state=None, **hyper):
     """Run the update rule ``step(x, state, grad, **hyper) -> (x, state)`` on ``objective`` from ``x0``.
 
     ``x0`` (a number or a point, or an array of them) and the hyper-parameters (``lr=…`` required,
@@ -113,13 +114,15 @@ def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, 
     learning rates, each run ending exactly as it would alone (bit for bit). One run keeps every
     iterate and state; a grid (or ``tail=m``) keeps the last m iterates of each run (default 16,
     enough to tell a cycle from chaos). Limits: ``max_steps`` 1 … 10⁷, ``tol`` > 0, the divergence
-    bound ‖x‖ ≤ ``bound``; ``state`` is the optimiser's state before the first step.
+    bound ‖x‖ ≤ ``bound``; ``state`` is the optimiser's state before the first step (default: 0, or the
+    rule's entry in :data:`helpers.steps.START`).
     """
     _check(objective, step, hyper)
     max_steps = _validate.integer("max_steps", max_steps, low=1, high=10**7)
     tol, bound = _validate.positive("tol", tol), _validate.positive("bound", bound)
     hyper = {name: _validate.hyper(name, value) for name, value in hyper.items()}
     x0, point = _starts(objective, x0, bound)
+    state = START.get(step, 0.0) if state is None else state
     try:
         grid = np.broadcast_shapes(x0.shape[:x0.ndim - len(point)], *(np.shape(v) for v in hyper.values()))
     except ValueError:
@@ -131,7 +134,7 @@ def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, 
         points = np.array(iterates, dtype=float)
         return Run(points, status, steps, settings, np.asarray(objective.f(points), dtype=float),
                    _stack([_first(s, (1,) + point) for s in states]))
-    m = min(_validate.integer("tail", _DEFAULT_TAIL if tail is None else tail, low=1, high=1000), max_steps + 1)
+    m = min(_validate.integer("tail", _DEFAULT_TAIL if tail is None else tail, low=1, high=10**6), max_steps + 1)
     n = int(np.prod(grid))
     x = np.broadcast_to(x0, grid + point).reshape((n,) + point).astype(float)
     columns = {k: np.broadcast_to(v, grid).reshape((n,) + (1,) * len(point)) for k, v in hyper.items()}

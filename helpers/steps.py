@@ -8,6 +8,8 @@ settings (arrays of η or β broadcast against the points). :mod:`helpers.runner
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def gradient_descent(x, state, grad, lr):
     """x ← x − η·∇f(x). No memory: the state passes through unchanged."""
@@ -36,3 +38,35 @@ def momentum_delta(w, dw, grad, lr, mu):
     """
     dw = -lr * grad + mu * dw
     return w + dw, dw
+
+
+def nesterov(x, v, grad, lr, beta):
+    """Nesterov momentum (PyTorch's ``SGD(nesterov=True)``): the step looks one velocity ahead.
+    v ← β·v + ∇f(x), x ← x − η·(∇f(x) + β·v)."""
+    v = beta * v + grad
+    return x - lr * (grad + beta * v), v
+
+
+def adagrad(x, s, grad, lr, eps=1e-10):
+    """AdaGrad: s ← s + ∇f(x)², x ← x − η·∇f(x)/(√s + ε), per coordinate; steps shrink as s grows."""
+    s = s + grad * grad
+    return x - lr * grad / (np.sqrt(s) + eps), s
+
+
+def rmsprop(x, s, grad, lr, beta2=0.99, eps=1e-8):
+    """RMSProp: AdaGrad with a moving average, s ← β₂·s + (1 − β₂)·∇f(x)², x ← x − η·∇f(x)/(√s + ε)."""
+    s = beta2 * s + (1 - beta2) * grad * grad
+    return x - lr * grad / (np.sqrt(s) + eps), s
+
+
+def adam(x, state, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam: momentum's average m of ∇f and RMSProp's s of ∇f², both bias-corrected (state (m, s, t), t the step).
+    x ← x − η·m̂/(√ŝ + ε) with m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ)."""
+    m, s, t = state
+    m, s, t = beta1 * m + (1 - beta1) * grad, beta2 * s + (1 - beta2) * grad * grad, t + 1
+    m_hat, s_hat = m / (1 - beta1**t), s / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(s_hat) + eps), (m, s, t)
+
+
+#: The state each rule starts from (what ``helpers.run`` passes as ``state`` unless told otherwise).
+START = {adam: (0.0, 0.0, 0)}

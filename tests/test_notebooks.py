@@ -98,10 +98,13 @@ def test_no_sys_path_hacks_and_helpers_imported(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_exercises_share_one_style(path):
-    """2–4 exercises per notebook: a cell ``ex.check_…(...)`` whose stored output is the "no answer yet"
-    line of a Feedback, and as many solutions folded in ``<details><summary>Solution</summary>``."""
+    """2–4 exercises per notebook: a cell ``ex.check_…(...)``, or for a coding exercise a function whose body
+    is ``...`` followed by ``ex.check_…(that_function)``, whose stored output is the "no answer yet" line of
+    a Feedback, and as many solutions folded in ``<details><summary>Solution</summary>``."""
     nb = load(path)
-    checks = [c for c in code_cells(nb) if re.fullmatch(r"ex\.check_\w+\(\.\.\.\)", "".join(c["source"]).strip())]
+    coding = re.compile(r"def (\w+)\([^)]*\):\n    \.\.\.\n+ex\.check_\w+\(\1\)")
+    checks = [c for c in code_cells(nb) if re.fullmatch(r"ex\.check_\w+\(\.\.\.\)", "".join(c["source"]).strip())
+              or coding.fullmatch("".join(c["source"]).strip())]
     assert 2 <= len(checks) <= 4
     for cell in checks:
         (out,) = cell["outputs"]
@@ -117,8 +120,9 @@ PSEUDO_MATH = re.compile(r"[A-Za-zα-ωΑ-Ω\)\]][_^][\{\(]?[A-Za-z0-9α-ω\-−
 
 
 def prose(markdown):
-    """The Markdown outside math ($…$, $$…$$), code spans and link targets."""
-    text = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.S)
+    """The Markdown outside math ($…$, $$…$$), code blocks and spans, and link targets."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"\$[^$\n]+\$", " ", text)
     text = re.sub(r"`[^`\n]+`", " ", text)
     return re.sub(r"\]\([^)]*\)", "]", text)
@@ -141,3 +145,4 @@ def test_the_math_check_finds_pseudo_latex():
     assert PSEUDO_MATH.search(prose("the update x_{k+1} = x_k − 2ηx_k"))
     assert PSEUDO_MATH.search(prose("weights that fall like β^t"))
     assert not PSEUDO_MATH.search(prose("the update $x_{k+1} = x_k - 2\\eta x_k$ and `run.x_k` and f′(x) = 2x"))
+    assert not PSEUDO_MATH.search(prose("the rule:\n```python\ndef momentum_sum(x, v):\n    return x_k\n```\nas code"))

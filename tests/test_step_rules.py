@@ -28,7 +28,9 @@ def step_rules(path):
 
 
 def sample_inputs(rule):
-    """(x, state, grad, hyper) cases for a rule: a number, points, and a grid of settings × points."""
+    """(x, state, grad, hyper) cases for a rule: a number, points, and a grid of settings × points. States
+    are non-negative (AdaGrad's and RMSProp's sums of squares are) and shaped like the rule's first state
+    (a tuple for Adam's moments and step count)."""
     rng = np.random.default_rng(7)
     extra = list(inspect.signature(rule).parameters)[4:]
     one = {"lr": 0.3, **{name: 0.6 for name in extra}}
@@ -36,16 +38,32 @@ def sample_inputs(rule):
     grid = {"lr": np.array([0.01, 0.5, 2.0])[:, None, None],
             **{name: np.array([0.0, 0.5, 0.9, 0.99])[:, None, None, None] for name in extra}}
     points = rng.standard_normal((5, 2))
+    start = steps.START.get(rule, 0.0)
+
+    def state(make):
+        return (make(), make(), 3) if isinstance(start, tuple) else make()
+
     return [
-        (1.5, 0.0, -2.0, one),
-        (1.5, 0.25, 3.0, one),
-        (points, rng.standard_normal((5, 2)), rng.standard_normal((5, 2)), one),
-        (points, 0.0, rng.standard_normal((5, 2)), grid),
+        (1.5, start, -2.0, one),
+        (1.5, state(lambda: 0.25), 3.0, one),
+        (points, state(lambda: np.abs(rng.standard_normal((5, 2)))), rng.standard_normal((5, 2)), one),
+        (points, start, rng.standard_normal((5, 2)), grid),
     ]
 
 
+def assert_same(got, want):
+    """Equal values and shapes, part by part for a tuple state."""
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            assert_same(g, w)
+        return
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_every_notebook_shows_a_step_rule():
-    assert len(NOTEBOOKS) >= 5
+    assert len(NOTEBOOKS) >= 6
     for path in NOTEBOOKS:
         rules = step_rules(path)
         assert rules, f"{path.name} has no code cell tagged step-rule"
@@ -63,9 +81,8 @@ def test_the_notebooks_rule_equals_the_helpers_rule(path):
         for x, state, grad, hyper in sample_inputs(helper):
             got_x, got_state = shown(x, state, grad, **hyper)
             want_x, want_state = helper(x, state, grad, **hyper)
-            assert np.shape(got_x) == np.shape(want_x) and np.shape(got_state) == np.shape(want_state)
-            np.testing.assert_array_equal(got_x, want_x)
-            np.testing.assert_array_equal(got_state, want_state)
+            assert_same(got_x, want_x)
+            assert_same(got_state, want_state)
 
 
 def test_the_comparison_catches_a_wrong_rule():

@@ -131,6 +131,7 @@ RECEIVED = {
     "epochs.run_epochs": "the runner over epochs that regression.fit and network.train call",
     "steps.momentum_sum": "the rule notebook 05 teaches; its own copy is tested against this one",
     "steps.momentum_delta": "the rule notebook 03 teaches, which network.train runs",
+    "steps.START": "where run() finds the first state of a rule with several moments (CONTRIBUTING.md)",
 }
 
 

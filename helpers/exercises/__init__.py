@@ -12,6 +12,8 @@ import math
 import numbers
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -47,3 +49,70 @@ def numeric(what):
             return check(float(answer), *args, **kwargs)
         return checked
     return decorate
+
+
+def _short(value):
+    if _numbers(value) and np.ndim(value) == 0:
+        return f"{float(value):.6g}"
+    text = np.array2string(np.asarray(value), precision=6, separator=", ") if _numbers(value) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _numbers(value):
+    try:
+        return np.asarray(value).dtype.kind in "iuf"
+    except (TypeError, ValueError):
+        return False
+
+
+def _close(a, b):
+    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def check_rule(student, reference, cases, *, name, mistakes=(), state="s"):
+    """Run a student's update rule ``student(x, state, grad, **hyper) -> (x, state)`` on ``cases`` (tuples
+    ``(x, state, grad, hyper)``) against ``reference`` and explain the first difference in words.
+
+    ``mistakes``: ``(wrong_rule, message)`` pairs; a result equal to a typical wrong rule's gets its
+    message. A missing function, junk (not a function, a function that raises, returns None, the wrong
+    number of things, the wrong shape, NaN) gets a message saying so, never a traceback. Returns a
+    :class:`Feedback`; right means every case agreed.
+    """
+    if student is ... or student is None:
+        return Feedback(None, f"Write the function {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"{name} should be a function, def {name}(x, {state}, grad, lr, …), got {_short(student)}.")
+    for x, before, grad, hyper in cases:
+        where = f"x = {_short(x)}, {state} = {_short(before)}, grad = {_short(grad)}, " + ", ".join(
+            f"{k} = {v:g}" for k, v in hyper.items())
+        try:
+            with np.errstate(all="ignore"):
+                got = student(np.copy(x), np.copy(before), np.copy(grad), **hyper)
+        except Exception as err:  # the student's code: any error is feedback
+            return wrong(f"Your {name} raised {type(err).__name__}: {err} (for {where}).")
+        if got is None:
+            return Feedback(None, f"Your {name} returns None: write its body in place of ... and end it with "
+                                  f"`return x, {state}`.")
+        if not isinstance(got, tuple) or len(got) != 2 or not all(_numbers(part) for part in got):
+            return wrong(f"{name} must return two arrays of numbers, the new x and the new {state} "
+                         f"(`return x, {state}`), got {_short(got)}.")
+        want = reference(x, before, grad, **hyper)
+        if _close(got[0], want[0]) and _close(got[1], want[1]):
+            continue
+        for mistake, message in mistakes:
+            with np.errstate(all="ignore"):
+                typical = mistake(x, before, grad, **hyper)
+            if _close(got[0], typical[0]) and _close(got[1], typical[1]):
+                return wrong(f"{message} (For {where}: you get x = {_short(got[0])}, expected {_short(want[0])}.)")
+        for part, label in ((0, "x"), (1, state)):
+            if np.shape(got[part]) != np.shape(want[part]):
+                return wrong(f"Your new {label} has shape {np.shape(got[part])}, it should have shape "
+                             f"{np.shape(want[part])}, one value per coordinate (for {where}).")
+            if not np.all(np.isfinite(got[part])):
+                return wrong(f"Your new {label} contains nan or inf for {where}: a square root of a negative "
+                             "number, or a division by zero?")
+        if np.sum((np.asarray(got[0]) - x) * grad) > 0:
+            return wrong(f"Your step moves uphill, along the gradient: subtract it (for {where}).")
+        return wrong(f"For {where} you get x = {_short(got[0])}, {state} = {_short(got[1])}; expected "
+                     f"x = {_short(want[0])}, {state} = {_short(want[1])}.")
+    return right(f"{name} agrees with the reference on all {len(cases)} inputs.")

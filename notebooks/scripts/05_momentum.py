@@ -29,7 +29,7 @@
 # - why momentum wins in a ravine, where its stability limit lies, and which β is fastest;
 # - what momentum does to noisy gradients and to the quartic's hump.
 #
-# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb)
+# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
@@ -681,4 +681,4 @@ ex.check_stability_limit(...)
 # | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting escapes (section 5 here); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
 # | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backprop.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with noise that shrinks like 1/b ([04](04_minibatch.ipynb)) |
 #
-# This is the last notebook of the collection. [Back to the overview](../README.md)
+# **Next**, beyond the lecture: [06 · Nesterov, AdaGrad, RMSProp and Adam](06_adaptive.ipynb). [Back to the overview](../README.md)
