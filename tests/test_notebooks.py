@@ -96,22 +96,46 @@ def test_no_sys_path_hacks_and_helpers_imported(path):
     assert "import helpers" in sources
 
 
+CODING = re.compile(r"def (\w+)\([^)]*\):\n    \.\.\.\n+ex\.check_\w+\(\1\)")
+ANSWER = re.compile(r"ex\.check_\w+\(\.\.\.\)")
+
+
+def exercises(nb):
+    """(kind, cell, markdown before it) of every check cell: "coding" (a function whose body is ``...``,
+    then ``ex.check_…(that_function)``) or "answer" (``ex.check_…(...)``); "prediction" for an answer
+    cell right after a markdown cell that asks to **Predict**."""
+    found, before = [], ""
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]).strip()
+        if cell["cell_type"] == "markdown":
+            before = source
+            continue
+        if CODING.fullmatch(source):
+            found.append(("coding", cell))
+        elif ANSWER.fullmatch(source):
+            found.append(("prediction" if "**Predict**" in before else "answer", cell))
+        before = ""
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_exercises_share_one_style(path):
-    """2–4 exercises per notebook: a cell ``ex.check_…(...)``, or for a coding exercise a function whose body
-    is ``...`` followed by ``ex.check_…(that_function)``, whose stored output is the "no answer yet" line of
-    a Feedback, and as many solutions folded in ``<details><summary>Solution</summary>``."""
+    """Every notebook asks the student to do: at least one coding exercise (write a piece of the algorithm)
+    and at least two predictions (asked before the cell that shows the answer), at most eight checks in all.
+    Each check cell's stored output is the "no answer yet" line of a Feedback, and each has its solution
+    folded in ``<details><summary>Solution</summary>``."""
     nb = load(path)
-    coding = re.compile(r"def (\w+)\([^)]*\):\n    \.\.\.\n+ex\.check_\w+\(\1\)")
-    checks = [c for c in code_cells(nb) if re.fullmatch(r"ex\.check_\w+\(\.\.\.\)", "".join(c["source"]).strip())
-              or coding.fullmatch("".join(c["source"]).strip())]
-    assert 2 <= len(checks) <= 4
-    for cell in checks:
+    found = exercises(nb)
+    kinds = [kind for kind, _ in found]
+    assert kinds.count("coding") >= 1, "a coding exercise: def name(...):\\n    ...\\n\\nex.check_name(name)"
+    assert kinds.count("prediction") >= 2, "two predictions: a markdown cell with **Predict**, then ex.check_…(...)"
+    assert len(found) <= 8
+    for _, cell in found:
         (out,) = cell["outputs"]
         assert "".join(out["data"]["text/plain"]).startswith("No answer yet.")
     folded = sum("".join(c["source"]).count("<details><summary>Solution</summary>")
                  for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert folded == len(checks)
+    assert folded == len(found)
 
 
 #: Pseudo-LaTeX in prose: a letter (or bracket) followed by _ or ^ and an index ("x_k", "x_{k+1}", "β^t",
