@@ -66,7 +66,7 @@ def test_html_page_has_figures_and_a_kernel_free_animation(exported):
 @pytest.mark.parametrize("kind", ["html", "slides"])
 def test_exports_load_nothing_from_the_network(exported, kind):
     export, out = exported
-    (page,) = (out / kind).glob("*.html")
+    page = out / kind / f"01_square{'.slides' if kind == 'slides' else ''}.html"
     text = page.read_text(encoding="utf-8")
     assert export.REMOTE.search(text) is None
     assert "../vendor/font-awesome/css/font-awesome.min.css" in text
@@ -89,6 +89,14 @@ def test_images_carry_alt_text(exported):
         text = page.read_text(encoding="utf-8")
         assert 'alt="Five panels of x_k against k' in text and 'alt="Animation of the square demo"' in text
         assert "No description has been provided" not in text
+
+
+def test_the_cheatsheet_is_exported_for_offline_use(exported):
+    export, out = exported
+    page = (out / "html" / "cheatsheet.html").read_text(encoding="utf-8")
+    assert "Cheat-sheet: gradient descent and its relatives" in page
+    assert "momentum_sum" in page and "Robbins" in page and "../vendor/mathjax/MathJax.js" in page
+    assert export.REMOTE.search(page) is None
 
 
 def test_remote_pattern_catches_cdn_references():

@@ -1,6 +1,7 @@
 """Build slide decks and static HTML pages of every notebook, for use with no kernel and no internet.
 
-    python tools/export.py                 # all notebooks -> build/slides/*.slides.html, build/html/*.html
+    python tools/export.py                 # all notebooks -> build/slides/*.slides.html, build/html/*.html,
+                                           # and docs/cheatsheet.md -> build/html/cheatsheet.html
     python tools/export.py notebooks/01_square.ipynb --out /tmp/site
 
 What the output holds:
@@ -275,7 +276,23 @@ def export(paths, out, *, vendor=True):
             written.append(target)
         print(f"{path.name}: {count} animation(s) -> {out / 'html' / (path.stem + '.html')}, "
               f"{out / 'slides' / (path.stem + '.slides.html')}")
+    written.append(export_cheatsheet(out, html_exporter))
     return written
+
+
+def export_cheatsheet(out, html_exporter):
+    """``docs/cheatsheet.md`` as ``out/html/cheatsheet.html``, its formulas set by the local MathJax."""
+    source = (ROOT / "docs" / "cheatsheet.md").read_text(encoding="utf-8")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source)])
+    body, _ = html_exporter.from_notebook_node(nb, resources={"metadata": {"name": "cheatsheet"}})
+    remote = REMOTE.search(body)
+    if remote:
+        raise RuntimeError(f"the cheat-sheet loads from the network: {remote.group(0)!r}")
+    target = out / "html" / "cheatsheet.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(body, encoding="utf-8")
+    print(f"cheatsheet.md -> {target}")
+    return target
 
 
 def main(argv=None):
