@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .live import _READOUT_FONT, _lecture_css, _LiveFigure, _readout_html
-from .plotting import _figure_png, _is_lecture_mode, _projector_strokes
+from .plotting import _is_lecture_mode
 
 
 class Demo:
@@ -160,15 +160,3 @@ class Demo:
     def animation_caption(self, **values):
         """The line written above each frame of the kernel-free animation, or None for no caption."""
         return None
-
-    # -- for the benchmark and the tests -------------------------------------------------------
-    def naive_render(self, **values):
-        """What an ``interact`` callback would do: build the figure anew, draw it all, encode a PNG (with this
-        demo's ``build`` and ``draw``, so the benchmark compares only the rendering strategy)."""
-        saved = self.__dict__.copy()
-        try:
-            fig = _projector_strokes(self.build())
-            self.draw(**{**self.values, **values})
-            return _figure_png(fig)
-        finally:
-            self.__dict__.update(saved)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import struct
-import time
 import zlib
 
 import ipywidgets as widgets
@@ -151,17 +150,3 @@ def slider(description, value, low, high, step, *, fmt=None):
     kind = widgets.IntSlider if all(isinstance(v, int) for v in (value, low, high, step)) else widgets.FloatSlider
     extra = {} if fmt is None else {"readout_format": fmt}
     return kind(value=value, min=low, max=high, step=step, description=description, **extra, **_house())
-
-
-def time_updates(demo, name, values, *, naive=False):
-    """Set control ``name`` to each of ``values`` in turn; return the per-update times in ms."""
-    times = []
-    control = demo.controls[name]
-    for value in values:
-        start = time.perf_counter()
-        if naive:
-            demo.naive_render(**{name: value})
-        else:
-            control.value = value
-        times.append(1000.0 * (time.perf_counter() - start))
-    return times

@@ -209,9 +209,9 @@ def line_contours(ax, x, y, view, *, start=None):
     ax.set_ylabel("intercept b")
 
 
-def _figure_png(fig, *, compact=False):
-    """The figure as PNG bytes at its own size and dpi, with no metadata: the same figure, the same bytes.
-    ``compact``: in 256 colours, a third of the bytes (how the notebooks store figures, to stay small)."""
+def _figure_png(fig):
+    """The figure as PNG bytes at its own size and dpi, with no metadata (the same figure, the same bytes),
+    in 256 colours: a third of the bytes (how the notebooks store figures, to stay small)."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -219,9 +219,6 @@ def _figure_png(fig, *, compact=False):
 
     canvas = FigureCanvasAgg(fig)
     out = io.BytesIO()
-    if not compact:
-        canvas.print_png(out, metadata={"Software": None})
-        return out.getvalue()
     canvas.draw()
     rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     rgb.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="png", optimize=True)
@@ -236,5 +233,5 @@ def show(fig, alt):
     from IPython.display import display
 
     _projector_strokes(fig)
-    data = {"image/png": base64.b64encode(_figure_png(fig, compact=True)).decode("ascii"), "text/plain": alt}
+    data = {"image/png": base64.b64encode(_figure_png(fig)).decode("ascii"), "text/plain": alt}
     display(data, raw=True)
