@@ -55,11 +55,6 @@ class _LiveFigure:
         self._artists.append(artist)
         return artist
 
-    def unanimate(self, artist):
-        """Stop treating ``artist`` as a changing one (it is drawn with the background again)."""
-        artist.set_animated(False)
-        self._artists.remove(artist)
-
     def invalidate(self):
         """Call after changing a static part (axis limits, a background curve): redrawn next render."""
         self._background = None

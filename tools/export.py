@@ -192,7 +192,7 @@ def animation_html(demo, fps=5):
             encoded.append(base64.encodebytes(out.getvalue()).decode("ascii"))
     finally:
         if caption is not None:
-            demo.live.unanimate(caption)
+            demo.live._artists.remove(caption)  # no longer drawn over the background
             caption.remove()
             fig._suptitle = None  # matplotlib keeps the suptitle here too
         demo.live.invalidate()
