@@ -20,7 +20,6 @@ from .steps import momentum_delta
 LAM_MAX = 1000.0
 #: Largest |λz| the sigmoid evaluates; e^(−800) is already 0, so clipping there changes no result.
 _EXP_CLIP = 800.0
-_MODES = ("sample", "batch")
 _DEFAULT_EPS = {"forward": 1e-7, "central": 1e-5}
 
 
@@ -135,8 +134,7 @@ class Network:
         return f"Network({'-'.join(map(str, sizes))}, lam={self.lam:g})"
 
     def _check(self, X, y=None):
-        X = _validate.finite_array("X", X, ndim=(1, 2))
-        X = X[None, :] if X.ndim == 1 else X
+        X = np.atleast_2d(_validate.finite_array("X", X, ndim=(1, 2)))  # one sample: a row
         if X.shape[1] != self.n_in:
             raise ValueError(f"X must have {self.n_in} column(s), one per input of the network, got shape {X.shape}")
         if y is None:
@@ -228,14 +226,12 @@ class _Samples:
         grads = backward(_unpack(p, self.net.layers), self.net.lam, self.X[idx], self.Y[idx])
         return np.concatenate([g.ravel() for pair in grads for g in pair])
 
-    def outputs(self, P):
-        """o of every sample for every row of a stack of parameter vectors, in chunks of a few MB."""
-        chunk = max(1, 2_000_000 // (self.n * max(W.size for W, _ in self.net.layers)))
-        return np.concatenate([_forward(_unpack(P[i:i + chunk], self.net.layers), self.net.lam, self.X)[-1]
-                               for i in range(0, len(P), chunk)])
-
     def loss(self, P):
-        self.last_outputs = self.outputs(P)  # kept: train() derives the accuracy from them
+        """E for every row of a stack of parameter vectors, the outputs computed in chunks of a few MB (and
+        kept: train() derives the accuracy from them)."""
+        chunk = max(1, 2_000_000 // (self.n * max(W.size for W, _ in self.net.layers)))
+        self.last_outputs = np.concatenate([_forward(_unpack(P[i:i + chunk], self.net.layers), self.net.lam, self.X)[-1]
+                                            for i in range(0, len(P), chunk)])
         r = self.Y - self.last_outputs
         return 0.5 * _sum(_sum(r * r, axis=-1), axis=-1)
 
@@ -254,15 +250,13 @@ def train(net, X, y, *, lr, momentum=0.0, epochs=100, mode="sample"):
     X, Y = net._check(X, y)
     lr = _validate.positive("lr", lr, high=1000.0)
     epochs = _validate.integer("epochs", epochs, low=1, high=100_000)
-    mode = _validate.choice("mode", mode, set(_MODES))
+    mode = _validate.choice("mode", mode, {"sample", "batch"})
     momentum = _validate.real("momentum", momentum, low=0.0, high=1.0, high_open=True)
     samples = _Samples(net, X, Y)
     result = run_epochs(momentum_delta, samples, net.vector(), batch_size=1 if mode == "sample" else len(X),
                         epochs=epochs, shuffle=False, every="epoch", bound=np.inf, lr=lr, mu=momentum)
-    outputs = samples.last_outputs
-    accuracy = np.mean(np.all((outputs >= 0.5) == (Y >= 0.5), axis=-1), axis=-1)
     result.settings.update(lam=net.lam, momentum=momentum, mode=mode, layers=net.layers)
-    result.records["accuracy"] = accuracy
+    result.records["accuracy"] = np.mean(np.all((samples.last_outputs >= 0.5) == (Y >= 0.5), axis=-1), axis=-1)
     return result
 
 
@@ -270,8 +264,7 @@ def network_at(result, epoch=-1):
     """The network after ``epoch`` epochs of a :func:`train` run (default: the last)."""
     _training_run(result)
     epoch = _validate.integer("epoch", epoch, low=-(result.epochs + 1), high=result.epochs)
-    layers = _unpack(result.iterates[epoch], result.layers)
-    return Network([W for W, _ in layers], [b for _, b in layers], result.lam)
+    return Network(*zip(*_unpack(result.iterates[epoch], result.layers), strict=True), result.lam)
 
 
 def first_epoch_solved(result):
