@@ -144,17 +144,14 @@ def new_figure(ncols=1, nrows=1, *, width=_FIGURE_WIDTH, height=4.0, lecture_hei
         axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs).ravel()
     for ax in axes[panels:]:
         ax.remove()
-    axes = axes[:panels]
-    return fig, axes if panels > 1 else axes[0]
+    return fig, axes[:panels] if panels > 1 else axes[0]
 
 
-def plot_objective(ax, objective, xlim=None, n=400, **kwargs):
-    """Draw a one-dimensional objective as a grey curve over ``xlim``."""
+def plot_objective(ax, objective, xlim=None):
+    """Draw a one-dimensional objective as a grey curve over ``xlim`` (default: its own plotting range)."""
     lo, hi = objective.xlim if xlim is None else xlim
-    x = np.linspace(lo, hi, n)
-    kwargs.setdefault("color", CURVE)
-    kwargs.setdefault("lw", 1.5)
-    (line,) = ax.plot(x, objective.f(x), **kwargs)
+    x = np.linspace(lo, hi, 400)
+    (line,) = ax.plot(x, objective.f(x), color=CURVE, lw=1.5)
     ax.set_xlim(lo, hi)
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
