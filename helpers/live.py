@@ -60,8 +60,7 @@ class _LiveFigure:
         self._background = None
 
     def render(self, push=True):
-        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the
-        widget; returns the PNG, or None without ``push``."""
+        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the widget."""
         if self._background is None:
             # Constrained layout refines the axes' current positions: start it from the grid each time,
             # so a view that changes and changes back is laid out (and drawn) exactly as before. (The
@@ -75,11 +74,8 @@ class _LiveFigure:
         for artist in self._artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        if not push:
-            return None
-        png = _encode_png(np.asarray(self.canvas.buffer_rgba()))
-        self.image.value = png
-        return png
+        if push:
+            self.image.value = _encode_png(np.asarray(self.canvas.buffer_rgba()))
 
 
 #: Width of one control: three in a row fill the 1100-px output column of a 1280×720 window.
