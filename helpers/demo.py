@@ -1,9 +1,4 @@
-"""The base of every interactive demo: sliders, a live figure and a one-line readout, wired together.
-
-A notebook's demo subclasses :class:`Demo` and writes two methods: ``build`` (the figure and its
-artists) and ``draw`` (put the current values into the artists, return the readout text); with a
-step or epoch control it may add ``play_length`` (where the run ends), so Play stops there.
-"""
+"""The base of every interactive demo, :class:`Demo`: sliders, a live figure and a one-line readout, wired together."""
 
 from __future__ import annotations
 
