@@ -32,8 +32,7 @@ class Demo:
         self.readout = widgets.HTML(layout=widgets.Layout(width="100%"),
                                     style={"font_size": _READOUT_FONT[self.lecture]})
         self.readout.add_class("gd-readout")
-        fig = self.build()
-        self.live = _LiveFigure(fig)
+        self.live = _LiveFigure(self.build())
         self.live.image.add_class("gd-figure")
         for artist in self.animated_artists():
             self.live.animate(artist)
@@ -143,14 +142,11 @@ class Demo:
         bundle["text/plain"] = self.placeholder()
         return bundle
 
-    # -- for readers without a kernel ----------------------------------------------------------
+    # -- for readers without a kernel (tools/export.py) ----------------------------------------
     def animation_frames(self):
-        """Control values (dicts) for each frame of the kernel-free animation: by default the Play control
-        from its minimum to its maximum; a subclass may show several settings one after the other."""
-        if self.play_control is None:
-            return []
-        control = self.controls[self.play_control]
-        return [{self.play_control: v} for v in range(control.min, control.max + 1)]
+        """Control values (dicts) for each frame of the kernel-free animation: the Play control's steps, or
+        several settings one after the other."""
+        raise NotImplementedError
 
     def animation_caption(self, **values):
         """The line written above each frame of the kernel-free animation, or None for no caption."""
