@@ -193,10 +193,9 @@ def numerical_gradient(net, X, y, *, method="central", eps=None):
     base = E(p) if method == "forward" else None
     grad = np.empty_like(p)
     for k in range(p.size):
-        plus, minus = p.copy(), p.copy()
-        plus[k] += eps
-        minus[k] -= eps
-        grad[k] = (E(plus) - base) / eps if method == "forward" else (E(plus) - E(minus)) / (2.0 * eps)
+        e = np.zeros_like(p)
+        e[k] = eps  # p ± e differs from p in parameter k only
+        grad[k] = (E(p + e) - base) / eps if method == "forward" else (E(p + e) - E(p - e)) / (2.0 * eps)
     return grad
 
 
@@ -242,8 +241,8 @@ def train(net, X, y, *, lr, momentum=0.0, epochs=100, mode="sample"):
     ``mode="sample"`` (the lecture's "in each iteration take the i-th input vector"): one update per
     sample, in order, with the gradient of Eᵢ = ½(yᵢ − oᵢ)²; ``mode="batch"``: one update per epoch with
     the gradient of the whole E = Σᵢ Eᵢ. Returns the :class:`~helpers.runner.Run` with the parameters
-    after every epoch; ``losses`` holds E and ``records["accuracy"]`` the
-    share of samples on the right side of o = ½ after each epoch.
+    after every epoch; ``losses`` holds E and ``records["accuracy"]`` the share of samples on the right
+    side of o = ½ after each epoch.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a helpers.network.Network, got {net!r}")

@@ -79,10 +79,8 @@ def predicted_batch_variance(params, x, y, batch_size):
     g = _sample_grads(params, x, y)
     n = g.shape[0]
     batch_size = _validate.integer("batch_size", batch_size, low=1, high=n)
-    if n == 1:
-        return 0.0
     spread = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
-    return spread / batch_size * (n - batch_size) / (n - 1)
+    return spread / batch_size * (n - batch_size) / max(n - 1, 1)  # n = 1: no spread, 0
 
 
 def sample_batch_grads(params, x, y, batch_size, draws, *, rng):
