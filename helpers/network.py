@@ -101,11 +101,9 @@ class Network:
         sizes += [_validate.integer("hidden", h, low=1, high=10_000) for h in np.atleast_1d(hidden).tolist()]
         sizes.append(_validate.integer("n_out", n_out, low=1, high=1000))
         scale, rng = _validate.positive("scale", scale), _validate.rng("rng", rng)
-        weights, biases = [], []
-        for m, k in zip(sizes[:-1], sizes[1:], strict=True):
-            weights.append(scale * rng.standard_normal((m, k)))
-            biases.append(scale * rng.standard_normal(k))
-        return cls(weights, biases, lam)
+        layers = [(scale * rng.standard_normal((m, k)), scale * rng.standard_normal(k))  # W, then b: the draws' order
+                  for m, k in zip(sizes[:-1], sizes[1:], strict=True)]
+        return cls(*zip(*layers, strict=True), lam)
 
     @property
     def layers(self):
