@@ -152,9 +152,7 @@ def plot_objective(ax, objective, xlim=None):
     lo, hi = objective.xlim if xlim is None else xlim
     x = np.linspace(lo, hi, 400)
     (line,) = ax.plot(x, objective.f(x), color=CURVE, lw=1.5)
-    ax.set_xlim(lo, hi)
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
+    ax.set(xlim=(lo, hi), xlabel="x", ylabel="f(x)")
     return line
 
 
@@ -175,8 +173,7 @@ def draw_outcome_map(ax, omap, *, legend=True, limits=True):
     ax.yaxis.set_major_locator(FixedLocator(np.log10([t for t in (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
                                                       if lr[0] <= t <= lr[-1]])))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{10**y:g}"))
-    ax.set_xlabel("start x₀")
-    ax.set_ylabel("learning rate η (log scale)")
+    ax.set(xlabel="start x₀", ylabel="learning rate η (log scale)")
     for p in omap.points if limits else ():
         if p.kind == "minimum":
             y = np.log10(2.0 / float(omap.objective.hess(p.x)))
@@ -200,10 +197,7 @@ def line_contours(ax, x, y, view, *, start=None):
     ax.plot(*regression.least_squares(x, y), "*", color="black", ms=15, zorder=5, label="least squares (w*, b*)")
     if start is not None:
         ax.plot(*start, "s", color=CURVE, ms=7, zorder=5, label="start")
-    ax.set_xlim(*view[0])
-    ax.set_ylim(*view[1])
-    ax.set_xlabel("slope w")
-    ax.set_ylabel("intercept b")
+    ax.set(xlim=view[0], ylim=view[1], xlabel="slope w", ylabel="intercept b")
 
 
 def _figure_png(fig):
