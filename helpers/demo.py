@@ -25,7 +25,7 @@ class Demo:
     PLAY_SECONDS = 5.0
     PLAY_INTERVAL_MS = (15, 250)
 
-    def __init__(self, controls, play=None):
+    def __init__(self, controls, play):
         self.controls = dict(controls)
         self.lecture = _is_lecture_mode()
         # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it (between parts).
@@ -36,17 +36,15 @@ class Demo:
         self.live.image.add_class("gd-figure")
         for artist in self.animated_artists():
             self.live.animate(artist)
-        self.play = None
         self.play_control = play
         self._adjusting = False
-        if play is not None:
-            target = self.controls[play]
-            self.play = widgets.Play(
-                value=target.value, min=target.min, max=target.max, step=1,
-                interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
-            )
-            widgets.jslink((self.play, "value"), (target, "value"))
-            widgets.jslink((self.play, "max"), (target, "max"))
+        target = self.controls[play]
+        self.play = widgets.Play(
+            value=target.value, min=target.min, max=target.max, step=1,
+            interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
+        )
+        widgets.jslink((self.play, "value"), (target, "value"))
+        widgets.jslink((self.play, "max"), (target, "max"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = self._layout()
@@ -86,8 +84,6 @@ class Demo:
     def fit_play_range(self):
         """Make the Play control's slider end at the current run's last step (a slider at the old end moves
         to the new one), and Play's interval such that a whole run takes at most :data:`PLAY_SECONDS`."""
-        if self.play is None:
-            return
         control = self.controls[self.play_control]
         last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
         last = control.max if last is None else max(int(last), control.min)
@@ -122,9 +118,7 @@ class Demo:
         return text
 
     def _layout(self):
-        rows = list(self.controls.values())
-        if self.play is not None:
-            rows.append(self.play)
+        rows = [*self.controls.values(), self.play]
         box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap"))
         parts = [box, self.live.image, self.readout] + ([_lecture_css()] if self.lecture else [])
         # CSS classes let the browser test find each demo, its figure and its readout on the page.
