@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from . import plotting
 from .live import _READOUT_FONT, _lecture_css, _LiveFigure, _readout_html
-from .plotting import _is_lecture_mode
 
 
 class Demo:
@@ -27,7 +27,7 @@ class Demo:
 
     def __init__(self, controls, play):
         self.controls = dict(controls)
-        self.lecture = _is_lecture_mode()
+        self.lecture = plotting._lecture  # the mode when the demo is made
         # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it (between parts).
         self.readout = widgets.HTML(layout=widgets.Layout(width="100%"),
                                     style={"font_size": _READOUT_FONT[self.lecture]})
@@ -100,8 +100,7 @@ class Demo:
                     control.max = last
                 self.play.max = last
             frames = max(1, last - control.min)
-            low, high = self.PLAY_INTERVAL_MS
-            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), low, high))
+            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
             self._adjusting = False
 

@@ -93,10 +93,6 @@ def lecture_mode(on=True):
     use_house_style()
 
 
-def _is_lecture_mode():
-    return _lecture
-
-
 def _current_style():
     """The house style, with the projector settings on top in lecture mode."""
     return {**_STYLE, **_LECTURE_STYLE} if _lecture else dict(_STYLE)
