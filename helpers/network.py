@@ -214,7 +214,7 @@ def relative_error(a, b):
 
 
 class _Samples:
-    """A network's training data as :func:`helpers.runner.run_epochs` trains on it."""
+    """A network's training data as :func:`helpers.epochs.run_epochs` trains on it."""
 
     def __init__(self, net, X, Y):
         self.net, self.X, self.Y, self.n = net, X, Y, len(X)

@@ -103,7 +103,7 @@ def sample_batch_grads(params, x, y, batch_size, draws, *, rng):
 
 
 class _LineFit:
-    """The data of a line fit, as :func:`helpers.runner.run_epochs` trains on it.
+    """The data of a line fit, as :func:`helpers.epochs.run_epochs` trains on it.
 
     The loss is quadratic, so a batch's gradient is affine in (w, b): g = (a·w + c·b − d, c·w + 2·b − f)
     with a = 2·mean x², c = 2·mean x, d = 2·mean xy, f = 2·mean y over the batch; :meth:`affine` gives
@@ -141,7 +141,7 @@ def fit(x, y, step, *, batch_size, epochs=10, rng, shuffle=True, params0=(0.0, 0
     """Fit the line by mini-batch training with the update rule ``step`` (e.g. ``helpers.steps.gradient_descent``
     with ``lr=…``): ``batch_size = n`` is full-batch gradient descent, 1 is SGD, anything between mini-batch.
 
-    See :func:`helpers.runner.run_epochs` for the epochs, the stopping rule and the record (plus
+    See :func:`helpers.epochs.run_epochs` for the epochs, the stopping rule and the record (plus
     ``records["updates_per_epoch"]``); ``tol`` is on the full gradient, 0 runs all epochs.
     """
     model = _LineFit(x, y)
