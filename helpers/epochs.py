@@ -41,9 +41,7 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
     p, s = (params.tolist(), [state, state]) if pair else (params, state)
     shuffled = settings["shuffle"] and len(starts) > 1
     batches = None if shuffled or not pair else model.affine(np.arange(n), starts)  # the same every epoch
-    for e in range(settings["epochs"]):
-        if status != "max_steps":
-            break
+    for e in range(settings["epochs"] if status == "max_steps" else 0):  # none when the start has converged
         order = rng.permutation(n) if shuffled else None
         if pair:
             order = model.affine(order, starts) if shuffled else batches
@@ -60,6 +58,7 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
         ends.append(len(rows[0]) - 1 if pair else len(rows) - 1)
         if tol > 0 and model.grad_norm(np.asarray(p)) <= tol:
             status = "converged"
+            break
     return _record(model, settings, status, np.column_stack(rows) if pair else np.array(rows, dtype=float), ends,
                    starts, updates, extra if trace else None)
 
