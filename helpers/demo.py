@@ -138,9 +138,5 @@ class Demo:
     # -- for readers without a kernel (tools/export.py) ----------------------------------------
     def animation_frames(self):
         """Control values (dicts) for each frame of the kernel-free animation: the Play control's steps, or
-        several settings one after the other."""
+        several settings in turn; an optional ``animation_caption(**values)`` gives a line above each frame."""
         raise NotImplementedError
-
-    def animation_caption(self, **values):
-        """The line written above each frame of the kernel-free animation, or None for no caption."""
-        return None
