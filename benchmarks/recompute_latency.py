@@ -24,9 +24,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 
-from helpers.demos import benchmark_cases  # noqa: E402
+from helpers.demos import benchmark_cases, time_updates  # noqa: E402
 from helpers.demos.quartic import MAP_SHAPE, MAP_STEPS, default_map  # noqa: E402
-from helpers.live import time_updates  # noqa: E402
 
 MAP_REPEATS = 5
 

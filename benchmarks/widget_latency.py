@@ -20,8 +20,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from helpers.demos import benchmark_cases  # noqa: E402
-from helpers.live import time_updates  # noqa: E402
+from helpers.demos import benchmark_cases, time_updates  # noqa: E402
 
 NAIVE_SAMPLES = 15  # the naive path is slow; a subset of the sweep gives a stable median
 

@@ -15,8 +15,7 @@ def linear_regression(n, *, w=2.0, b=-1.0, noise=0.5, rng):
     noise = _validate.real("noise", noise, low=0.0)
     rng = _validate.rng("rng", rng)
     x = rng.uniform(-2.0, 2.0, n)
-    y = w * x + b + noise * rng.standard_normal(n)
-    return x, y
+    return x, w * x + b + noise * rng.standard_normal(n)
 
 
 def xor():
@@ -35,8 +34,7 @@ def two_moons(n, *, noise=0.1, rng):
     top = np.column_stack([np.cos(t_top), np.sin(t_top)])
     bottom = np.column_stack([1.0 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)])
     X = np.vstack([top, bottom]) + noise * rng.standard_normal((n, 2))
-    y = np.concatenate([np.zeros(n_top), np.ones(n - n_top)])
-    return X, y
+    return X, np.concatenate([np.zeros(n_top), np.ones(n - n_top)])
 
 
 def noisy_series(n, *, noise=1.0, rng):

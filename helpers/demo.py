@@ -1,17 +1,12 @@
-"""The base of every interactive demo: sliders, a live figure and a one-line readout, wired together.
-
-A notebook's demo subclasses :class:`Demo` and writes two methods: ``build`` (the figure and its
-artists) and ``draw`` (put the current values into the artists, return the readout text); with a
-step or epoch control it may add ``play_length`` (where the run ends), so Play stops there.
-"""
+"""The base of every interactive demo, :class:`Demo`: sliders, a live figure and a one-line readout, wired together."""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
 
+from . import plotting
 from .live import _READOUT_FONT, _lecture_css, _LiveFigure, _readout_html
-from .plotting import _figure_png, _is_lecture_mode, _projector_strokes
 
 
 class Demo:
@@ -30,29 +25,26 @@ class Demo:
     PLAY_SECONDS = 5.0
     PLAY_INTERVAL_MS = (15, 250)
 
-    def __init__(self, controls, play=None):
+    def __init__(self, controls, play):
         self.controls = dict(controls)
-        self.lecture = _is_lecture_mode()
+        self.lecture = plotting._lecture  # the mode when the demo is made
         # An HTML widget, not a Label: a Label cuts a long line off, this one wraps it (between parts).
         self.readout = widgets.HTML(layout=widgets.Layout(width="100%"),
                                     style={"font_size": _READOUT_FONT[self.lecture]})
         self.readout.add_class("gd-readout")
-        fig = self.build()
-        self.live = _LiveFigure(fig)
+        self.live = _LiveFigure(self.build())
         self.live.image.add_class("gd-figure")
         for artist in self.animated_artists():
             self.live.animate(artist)
-        self.play = None
         self.play_control = play
         self._adjusting = False
-        if play is not None:
-            target = self.controls[play]
-            self.play = widgets.Play(
-                value=target.value, min=target.min, max=target.max, step=1,
-                interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
-            )
-            widgets.jslink((self.play, "value"), (target, "value"))
-            widgets.jslink((self.play, "max"), (target, "max"))
+        target = self.controls[play]
+        self.play = widgets.Play(
+            value=target.value, min=target.min, max=target.max, step=1,
+            interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
+        )
+        widgets.jslink((self.play, "value"), (target, "value"))
+        widgets.jslink((self.play, "max"), (target, "max"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = self._layout()
@@ -92,8 +84,6 @@ class Demo:
     def fit_play_range(self):
         """Make the Play control's slider end at the current run's last step (a slider at the old end moves
         to the new one), and Play's interval such that a whole run takes at most :data:`PLAY_SECONDS`."""
-        if self.play is None:
-            return
         control = self.controls[self.play_control]
         last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
         last = control.max if last is None else max(int(last), control.min)
@@ -110,8 +100,7 @@ class Demo:
                     control.max = last
                 self.play.max = last
             frames = max(1, last - control.min)
-            low, high = self.PLAY_INTERVAL_MS
-            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), low, high))
+            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
             self._adjusting = False
 
@@ -128,9 +117,7 @@ class Demo:
         return text
 
     def _layout(self):
-        rows = list(self.controls.values())
-        if self.play is not None:
-            rows.append(self.play)
+        rows = [*self.controls.values(), self.play]
         box = widgets.Box(rows, layout=widgets.Layout(display="flex", flex_flow="row wrap"))
         parts = [box, self.live.image, self.readout] + ([_lecture_css()] if self.lecture else [])
         # CSS classes let the browser test find each demo, its figure and its readout on the page.
@@ -148,27 +135,8 @@ class Demo:
         bundle["text/plain"] = self.placeholder()
         return bundle
 
-    # -- for readers without a kernel ----------------------------------------------------------
+    # -- for readers without a kernel (tools/export.py) ----------------------------------------
     def animation_frames(self):
-        """Control values (dicts) for each frame of the kernel-free animation: by default the Play control
-        from its minimum to its maximum; a subclass may show several settings one after the other."""
-        if self.play_control is None:
-            return []
-        control = self.controls[self.play_control]
-        return [{self.play_control: v} for v in range(control.min, control.max + 1)]
-
-    def animation_caption(self, **values):
-        """The line written above each frame of the kernel-free animation, or None for no caption."""
-        return None
-
-    # -- for the benchmark and the tests -------------------------------------------------------
-    def naive_render(self, **values):
-        """What an ``interact`` callback would do: build the figure anew, draw it all, encode a PNG (with this
-        demo's ``build`` and ``draw``, so the benchmark compares only the rendering strategy)."""
-        saved = self.__dict__.copy()
-        try:
-            fig = _projector_strokes(self.build())
-            self.draw(**{**self.values, **values})
-            return _figure_png(fig)
-        finally:
-            self.__dict__.update(saved)
+        """Control values (dicts) for each frame of the kernel-free animation: the Play control's steps, or
+        several settings in turn; an optional ``animation_caption(**values)`` gives a line above each frame."""
+        raise NotImplementedError

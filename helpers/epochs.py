@@ -28,11 +28,10 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
     gradient too, and the records ``epochs`` (completed), ``updates``, ``epoch_ends`` (row of each
     epoch's end) and ``evals`` (per-sample gradient evaluations so far).
     """
-    settings, params, pair = _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol, bound,
-                                       every, hyper)
+    settings, hyper, params, pair = _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol,
+                                              bound, every, hyper)
     n, lr, tol, bound = model.n, settings["lr"], settings["tol"], settings["bound"]
     starts = np.arange(0, n, settings["batch_size"])
-    hyper = {k: settings[k] for k in settings["rule"]}
     by_update = settings["every"] == "update"
     # recorded rows: for two floats, a list per coordinate (a list of pairs is slow to turn into an array)
     rows = [[float(params[0])], [float(params[1])]] if pair else [params.copy()]
@@ -42,9 +41,7 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
     p, s = (params.tolist(), [state, state]) if pair else (params, state)
     shuffled = settings["shuffle"] and len(starts) > 1
     batches = None if shuffled or not pair else model.affine(np.arange(n), starts)  # the same every epoch
-    for e in range(settings["epochs"]):
-        if status != "max_steps":
-            break
+    for e in range(settings["epochs"] if status == "max_steps" else 0):  # none when the start has converged
         order = rng.permutation(n) if shuffled else None
         if pair:
             order = model.affine(order, starts) if shuffled else batches
@@ -61,12 +58,13 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
         ends.append(len(rows[0]) - 1 if pair else len(rows) - 1)
         if tol > 0 and model.grad_norm(np.asarray(p)) <= tol:
             status = "converged"
+            break
     return _record(model, settings, status, np.column_stack(rows) if pair else np.array(rows, dtype=float), ends,
                    starts, updates, extra if trace else None)
 
 
 def _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol, bound, every, hyper):
-    """The checked settings of :func:`run_epochs`, its starting parameters and whether they are a pair."""
+    """The checked settings, the rule's hyper-parameters after lr, the start params0 and whether it is a pair."""
     n = model.n
     batch_size = _validate.integer("batch_size", batch_size, low=1, high=n)
     epochs = _validate.integer("epochs", epochs, low=1, high=10**6)
@@ -93,20 +91,19 @@ def _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol
     if sorted(rule) != sorted(hyper):
         raise TypeError(f"the update rule {getattr(step, '__name__', step)} takes the hyper-parameters {rule}, "
                         f"got {sorted(hyper)}")
-    rule = rule[1:]  # after lr
+    rule = {k: hyper[k] for k in rule[1:]}  # after lr
     pair = hasattr(model, "affine")
     params = _validate.finite_array("params0", params0, **({"shape": (2,)} if pair else {"ndim": 1}))
     if np.max(np.abs(params)) > bound:
         raise ValueError(f"params0 must lie inside the divergence bound |p| ≤ bound = {bound:g}, got {params}")
-    settings = {"lr": hyper["lr"], **{k: hyper[k] for k in rule}, "decay": decay, "tol": tol, "bound": bound,
-                "shuffle": bool(shuffle), "batch_size": batch_size, "epochs": epochs, "every": every, "rule": rule}
-    return settings, params, pair
+    settings = {"lr": hyper["lr"], **rule, "decay": decay, "tol": tol, "bound": bound, "shuffle": bool(shuffle),
+                "batch_size": batch_size, "epochs": epochs, "every": every}
+    return settings, rule, params, pair
 
 
 def _record(model, settings, status, iterates, ends, starts, updates, extra):
     """The :class:`Run` of :func:`run_epochs`."""
     n, by_update = model.n, settings.pop("every") == "update"
-    del settings["rule"]
     per_row = np.diff(np.append(starts, n)) if by_update else np.full(1, n)
     evals = np.concatenate([[0], np.cumsum(np.tile(per_row, len(ends)))])[:len(iterates)]
     records = {"epochs": len(ends) - 1, "updates": updates, "epoch_ends": np.array(ends), "evals": evals,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import struct
-import time
 import zlib
 
 import ipywidgets as widgets
@@ -56,18 +55,12 @@ class _LiveFigure:
         self._artists.append(artist)
         return artist
 
-    def unanimate(self, artist):
-        """Stop treating ``artist`` as a changing one (it is drawn with the background again)."""
-        artist.set_animated(False)
-        self._artists.remove(artist)
-
     def invalidate(self):
         """Call after changing a static part (axis limits, a background curve): redrawn next render."""
         self._background = None
 
     def render(self, push=True):
-        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the
-        widget; returns the PNG, or None without ``push``."""
+        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the widget."""
         if self._background is None:
             # Constrained layout refines the axes' current positions: start it from the grid each time,
             # so a view that changes and changes back is laid out (and drawn) exactly as before. (The
@@ -81,11 +74,8 @@ class _LiveFigure:
         for artist in self._artists:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        if not push:
-            return None
-        png = _encode_png(np.asarray(self.canvas.buffer_rgba()))
-        self.image.value = png
-        return png
+        if push:
+            self.image.value = _encode_png(np.asarray(self.canvas.buffer_rgba()))
 
 
 #: Width of one control: three in a row fill the 1100-px output column of a 1280×720 window.
@@ -151,17 +141,3 @@ def slider(description, value, low, high, step, *, fmt=None):
     kind = widgets.IntSlider if all(isinstance(v, int) for v in (value, low, high, step)) else widgets.FloatSlider
     extra = {} if fmt is None else {"readout_format": fmt}
     return kind(value=value, min=low, max=high, step=step, description=description, **extra, **_house())
-
-
-def time_updates(demo, name, values, *, naive=False):
-    """Set control ``name`` to each of ``values`` in turn; return the per-update times in ms."""
-    times = []
-    control = demo.controls[name]
-    for value in values:
-        start = time.perf_counter()
-        if naive:
-            demo.naive_render(**{name: value})
-        else:
-            control.value = value
-        times.append(1000.0 * (time.perf_counter() - start))
-    return times

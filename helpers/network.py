@@ -20,7 +20,6 @@ from .steps import momentum_delta
 LAM_MAX = 1000.0
 #: Largest |λz| the sigmoid evaluates; e^(−800) is already 0, so clipping there changes no result.
 _EXP_CLIP = 800.0
-_MODES = ("sample", "batch")
 _DEFAULT_EPS = {"forward": 1e-7, "central": 1e-5}
 
 
@@ -102,11 +101,9 @@ class Network:
         sizes += [_validate.integer("hidden", h, low=1, high=10_000) for h in np.atleast_1d(hidden).tolist()]
         sizes.append(_validate.integer("n_out", n_out, low=1, high=1000))
         scale, rng = _validate.positive("scale", scale), _validate.rng("rng", rng)
-        weights, biases = [], []
-        for m, k in zip(sizes[:-1], sizes[1:], strict=True):
-            weights.append(scale * rng.standard_normal((m, k)))
-            biases.append(scale * rng.standard_normal(k))
-        return cls(weights, biases, lam)
+        layers = [(scale * rng.standard_normal((m, k)), scale * rng.standard_normal(k))  # W, then b: the draws' order
+                  for m, k in zip(sizes[:-1], sizes[1:], strict=True)]
+        return cls(*zip(*layers, strict=True), lam)
 
     @property
     def layers(self):
@@ -135,8 +132,7 @@ class Network:
         return f"Network({'-'.join(map(str, sizes))}, lam={self.lam:g})"
 
     def _check(self, X, y=None):
-        X = _validate.finite_array("X", X, ndim=(1, 2))
-        X = X[None, :] if X.ndim == 1 else X
+        X = np.atleast_2d(_validate.finite_array("X", X, ndim=(1, 2)))  # one sample: a row
         if X.shape[1] != self.n_in:
             raise ValueError(f"X must have {self.n_in} column(s), one per input of the network, got shape {X.shape}")
         if y is None:
@@ -195,10 +191,9 @@ def numerical_gradient(net, X, y, *, method="central", eps=None):
     base = E(p) if method == "forward" else None
     grad = np.empty_like(p)
     for k in range(p.size):
-        plus, minus = p.copy(), p.copy()
-        plus[k] += eps
-        minus[k] -= eps
-        grad[k] = (E(plus) - base) / eps if method == "forward" else (E(plus) - E(minus)) / (2.0 * eps)
+        e = np.zeros_like(p)
+        e[k] = eps  # p ± e differs from p in parameter k only
+        grad[k] = (E(p + e) - base) / eps if method == "forward" else (E(p + e) - E(p - e)) / (2.0 * eps)
     return grad
 
 
@@ -219,7 +214,7 @@ def relative_error(a, b):
 
 
 class _Samples:
-    """A network's training data as :func:`helpers.runner.run_epochs` trains on it."""
+    """A network's training data as :func:`helpers.epochs.run_epochs` trains on it."""
 
     def __init__(self, net, X, Y):
         self.net, self.X, self.Y, self.n = net, X, Y, len(X)
@@ -228,14 +223,12 @@ class _Samples:
         grads = backward(_unpack(p, self.net.layers), self.net.lam, self.X[idx], self.Y[idx])
         return np.concatenate([g.ravel() for pair in grads for g in pair])
 
-    def outputs(self, P):
-        """o of every sample for every row of a stack of parameter vectors, in chunks of a few MB."""
-        chunk = max(1, 2_000_000 // (self.n * max(W.size for W, _ in self.net.layers)))
-        return np.concatenate([_forward(_unpack(P[i:i + chunk], self.net.layers), self.net.lam, self.X)[-1]
-                               for i in range(0, len(P), chunk)])
-
     def loss(self, P):
-        self.last_outputs = self.outputs(P)  # kept: train() derives the accuracy from them
+        """E for every row of a stack of parameter vectors, the outputs computed in chunks of a few MB (and
+        kept: train() derives the accuracy from them)."""
+        chunk = max(1, 2_000_000 // (self.n * max(W.size for W, _ in self.net.layers)))
+        self.last_outputs = np.concatenate([_forward(_unpack(P[i:i + chunk], self.net.layers), self.net.lam, self.X)[-1]
+                                            for i in range(0, len(P), chunk)])
         r = self.Y - self.last_outputs
         return 0.5 * _sum(_sum(r * r, axis=-1), axis=-1)
 
@@ -246,23 +239,21 @@ def train(net, X, y, *, lr, momentum=0.0, epochs=100, mode="sample"):
     ``mode="sample"`` (the lecture's "in each iteration take the i-th input vector"): one update per
     sample, in order, with the gradient of Eᵢ = ½(yᵢ − oᵢ)²; ``mode="batch"``: one update per epoch with
     the gradient of the whole E = Σᵢ Eᵢ. Returns the :class:`~helpers.runner.Run` with the parameters
-    after every epoch; ``losses`` holds E and ``records["accuracy"]`` the
-    share of samples on the right side of o = ½ after each epoch.
+    after every epoch; ``losses`` holds E and ``records["accuracy"]`` the share of samples on the right
+    side of o = ½ after each epoch.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a helpers.network.Network, got {net!r}")
     X, Y = net._check(X, y)
     lr = _validate.positive("lr", lr, high=1000.0)
     epochs = _validate.integer("epochs", epochs, low=1, high=100_000)
-    mode = _validate.choice("mode", mode, set(_MODES))
+    mode = _validate.choice("mode", mode, {"sample", "batch"})
     momentum = _validate.real("momentum", momentum, low=0.0, high=1.0, high_open=True)
     samples = _Samples(net, X, Y)
     result = run_epochs(momentum_delta, samples, net.vector(), batch_size=1 if mode == "sample" else len(X),
                         epochs=epochs, shuffle=False, every="epoch", bound=np.inf, lr=lr, mu=momentum)
-    outputs = samples.last_outputs
-    accuracy = np.mean(np.all((outputs >= 0.5) == (Y >= 0.5), axis=-1), axis=-1)
     result.settings.update(lam=net.lam, momentum=momentum, mode=mode, layers=net.layers)
-    result.records["accuracy"] = accuracy
+    result.records["accuracy"] = np.mean(np.all((samples.last_outputs >= 0.5) == (Y >= 0.5), axis=-1), axis=-1)
     return result
 
 
@@ -270,8 +261,7 @@ def network_at(result, epoch=-1):
     """The network after ``epoch`` epochs of a :func:`train` run (default: the last)."""
     _training_run(result)
     epoch = _validate.integer("epoch", epoch, low=-(result.epochs + 1), high=result.epochs)
-    layers = _unpack(result.iterates[epoch], result.layers)
-    return Network([W for W, _ in layers], [b for _, b in layers], result.lam)
+    return Network(*zip(*_unpack(result.iterates[epoch], result.layers), strict=True), result.lam)
 
 
 def first_epoch_solved(result):

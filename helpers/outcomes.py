@@ -156,10 +156,9 @@ def outcome_map(objective, step, x0, *, max_steps=300, tol=1e-6, bound=1e6, max_
     outcome, period = classify_outcomes(runs.status, runs.iterates, max_period=max_period, atol=atol)
     n = len(points)
     code = np.select([outcome == 1, outcome == 2, outcome == 3], [n, n + 1, n + 2], -1)
-    converged = outcome == 0
-    if converged.any():
-        ends = runs.iterates[..., -1][converged]
-        code[converged] = np.argmin(np.abs(ends[:, None] - np.array([p.x for p in points])[None, :]), axis=1)
+    converged = outcome == 0  # (with none, an empty assignment)
+    ends = runs.iterates[..., -1][converged]
+    code[converged] = np.argmin(np.abs(ends[:, None] - np.array([p.x for p in points])[None, :]), axis=1)
     labels = tuple(f"converged to the {name} x* = {p.x:.2f}" for p, name in zip(points, names, strict=True))
     labels += (f"cycle (period 2 … {max_period}), not converged", "bounded but not converged", "diverged")
     kinds = ("converged",) * n + ("cycle", "bounded", "diverged")

@@ -93,10 +93,6 @@ def lecture_mode(on=True):
     use_house_style()
 
 
-def _is_lecture_mode():
-    return _lecture
-
-
 def _current_style():
     """The house style, with the projector settings on top in lecture mode."""
     return {**_STYLE, **_LECTURE_STYLE} if _lecture else dict(_STYLE)
@@ -144,20 +140,15 @@ def new_figure(ncols=1, nrows=1, *, width=_FIGURE_WIDTH, height=4.0, lecture_hei
         axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs).ravel()
     for ax in axes[panels:]:
         ax.remove()
-    axes = axes[:panels]
-    return fig, axes if panels > 1 else axes[0]
+    return fig, axes[:panels] if panels > 1 else axes[0]
 
 
-def plot_objective(ax, objective, xlim=None, n=400, **kwargs):
-    """Draw a one-dimensional objective as a grey curve over ``xlim``."""
+def plot_objective(ax, objective, xlim=None):
+    """Draw a one-dimensional objective as a grey curve over ``xlim`` (default: its own plotting range)."""
     lo, hi = objective.xlim if xlim is None else xlim
-    x = np.linspace(lo, hi, n)
-    kwargs.setdefault("color", CURVE)
-    kwargs.setdefault("lw", 1.5)
-    (line,) = ax.plot(x, objective.f(x), **kwargs)
-    ax.set_xlim(lo, hi)
-    ax.set_xlabel("x")
-    ax.set_ylabel("f(x)")
+    x = np.linspace(lo, hi, 400)
+    (line,) = ax.plot(x, objective.f(x), color=CURVE, lw=1.5)
+    ax.set(xlim=(lo, hi), xlabel="x", ylabel="f(x)")
     return line
 
 
@@ -178,8 +169,7 @@ def draw_outcome_map(ax, omap, *, legend=True, limits=True):
     ax.yaxis.set_major_locator(FixedLocator(np.log10([t for t in (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
                                                       if lr[0] <= t <= lr[-1]])))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{10**y:g}"))
-    ax.set_xlabel("start x₀")
-    ax.set_ylabel("learning rate η (log scale)")
+    ax.set(xlabel="start x₀", ylabel="learning rate η (log scale)")
     for p in omap.points if limits else ():
         if p.kind == "minimum":
             y = np.log10(2.0 / float(omap.objective.hess(p.x)))
@@ -203,15 +193,12 @@ def line_contours(ax, x, y, view, *, start=None):
     ax.plot(*regression.least_squares(x, y), "*", color="black", ms=15, zorder=5, label="least squares (w*, b*)")
     if start is not None:
         ax.plot(*start, "s", color=CURVE, ms=7, zorder=5, label="start")
-    ax.set_xlim(*view[0])
-    ax.set_ylim(*view[1])
-    ax.set_xlabel("slope w")
-    ax.set_ylabel("intercept b")
+    ax.set(xlim=view[0], ylim=view[1], xlabel="slope w", ylabel="intercept b")
 
 
-def _figure_png(fig, *, compact=False):
-    """The figure as PNG bytes at its own size and dpi, with no metadata: the same figure, the same bytes.
-    ``compact``: in 256 colours, a third of the bytes (how the notebooks store figures, to stay small)."""
+def _figure_png(fig):
+    """The figure as PNG bytes at its own size and dpi, with no metadata (the same figure, the same bytes),
+    in 256 colours: a third of the bytes (how the notebooks store figures, to stay small)."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -219,9 +206,6 @@ def _figure_png(fig, *, compact=False):
 
     canvas = FigureCanvasAgg(fig)
     out = io.BytesIO()
-    if not compact:
-        canvas.print_png(out, metadata={"Software": None})
-        return out.getvalue()
     canvas.draw()
     rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
     rgb.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="png", optimize=True)
@@ -236,5 +220,5 @@ def show(fig, alt):
     from IPython.display import display
 
     _projector_strokes(fig)
-    data = {"image/png": base64.b64encode(_figure_png(fig, compact=True)).decode("ascii"), "text/plain": alt}
+    data = {"image/png": base64.b64encode(_figure_png(fig)).decode("ascii"), "text/plain": alt}
     display(data, raw=True)

@@ -79,10 +79,8 @@ def predicted_batch_variance(params, x, y, batch_size):
     g = _sample_grads(params, x, y)
     n = g.shape[0]
     batch_size = _validate.integer("batch_size", batch_size, low=1, high=n)
-    if n == 1:
-        return 0.0
     spread = float(np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=1)))
-    return spread / batch_size * (n - batch_size) / (n - 1)
+    return spread / batch_size * (n - batch_size) / max(n - 1, 1)  # n = 1: no spread, 0
 
 
 def sample_batch_grads(params, x, y, batch_size, draws, *, rng):
@@ -105,7 +103,7 @@ def sample_batch_grads(params, x, y, batch_size, draws, *, rng):
 
 
 class _LineFit:
-    """The data of a line fit, as :func:`helpers.runner.run_epochs` trains on it.
+    """The data of a line fit, as :func:`helpers.epochs.run_epochs` trains on it.
 
     The loss is quadratic, so a batch's gradient is affine in (w, b): g = (a·w + c·b − d, c·w + 2·b − f)
     with a = 2·mean x², c = 2·mean x, d = 2·mean xy, f = 2·mean y over the batch; :meth:`affine` gives
@@ -143,7 +141,7 @@ def fit(x, y, step, *, batch_size, epochs=10, rng, shuffle=True, params0=(0.0, 0
     """Fit the line by mini-batch training with the update rule ``step`` (e.g. ``helpers.steps.gradient_descent``
     with ``lr=…``): ``batch_size = n`` is full-batch gradient descent, 1 is SGD, anything between mini-batch.
 
-    See :func:`helpers.runner.run_epochs` for the epochs, the stopping rule and the record (plus
+    See :func:`helpers.epochs.run_epochs` for the epochs, the stopping rule and the record (plus
     ``records["updates_per_epoch"]``); ``tol`` is on the full gradient, 0 runs all epochs.
     """
     model = _LineFit(x, y)

@@ -6,9 +6,9 @@ import pytest
 from support import demo_classes, pixels
 
 from helpers.demo import Demo
-from helpers.demos import benchmark_cases
+from helpers.demos import benchmark_cases, naive_render, time_updates
 from helpers.demos.square import VIEW, SquareDemo
-from helpers.live import _encode_png, _readout_html, log_slider, slider, time_updates
+from helpers.live import _encode_png, _readout_html, log_slider, slider
 
 
 def test_encode_png_round_trips():
@@ -21,7 +21,7 @@ def test_blitted_frame_equals_a_full_redraw(case):
     _, factory, control, values = case
     demo = factory()
     demo.controls[control].value = values[len(values) // 2]
-    fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
+    fast, full = pixels(demo.live.image.value), pixels(naive_render(demo))
     assert fast.shape == full.shape
     # Antialiased edges may differ by a rounding step where artists overlap; the pictures must not.
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3

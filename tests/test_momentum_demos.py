@@ -9,7 +9,7 @@ from support import pixels, tool
 from helpers import Quadratic2D, runner, steps
 from helpers.averages import ewma
 from helpers.data import noisy_series
-from helpers.demos import benchmark_cases
+from helpers.demos import benchmark_cases, naive_render
 from helpers.demos import momentum as demos
 from helpers.demos.momentum import BOUND, MAX_STEPS, EwmaDemo, RavineDemo
 from helpers.exercises import Feedback
@@ -159,7 +159,7 @@ def test_ravine_demo_axes_stay_fixed_and_frame_matches_full_redraw():
     assert [ax.get_xlim() + ax.get_ylim() for ax in demo.live.fig.axes] == limits
     demo.controls["lr"].value = 0.5
     demo.controls["beta"].value = 0.9
-    fast, full = pixels(demo.live.image.value), pixels(demo.naive_render())
+    fast, full = pixels(demo.live.image.value), pixels(naive_render(demo))
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
     gd, mo = demo.runs(0.5, 0.9, -9.0, 4.0)
     assert demo.play is not None and demo.play.max == demo.controls["shown"].max == max(gd.steps, mo.steps)

@@ -26,7 +26,7 @@ def visible_font_sizes(fig):
 
 
 def test_lecture_mode_is_off_by_default():
-    assert not plotting._is_lecture_mode()
+    assert not plotting._lecture
     demo = SquareDemo()
     assert min(visible_font_sizes(demo.live.fig)) < plotting._LECTURE_MIN_FONT
     assert demo.readout.style.font_size == "14px"

@@ -173,9 +173,11 @@ def animation_html(demo, fps=5):
     if not frames:
         raise ValueError(f"demo {demo.name!r} defines no animation frames")
     start, fig = demo.values, demo.live.fig
-    # There is no readout under an animation: a demo that has a caption writes it above the figure.
+    # There is no readout under an animation: a demo with a caption writes it above the figure. The caption is
+    # optional: a demo method animation_caption(**values) returns the line for a frame's values (or None).
+    describe = getattr(demo, "animation_caption", lambda **values: None)
     caption = None
-    if demo.animation_caption(**{**start, **frames[0]}):
+    if describe(**{**start, **frames[0]}):
         caption = demo.live.animate(fig.suptitle(" "))
     demo.live.invalidate()  # the caption takes room at the top: lay the background out again
     encoded = []
@@ -186,14 +188,14 @@ def animation_html(demo, fps=5):
                 demo.live.invalidate()
             demo.draw(**values)
             if caption is not None:
-                caption.set_text(demo.animation_caption(**values))
+                caption.set_text(describe(**values))
             demo.live.render(push=False)
             out = io.BytesIO()
             Image.fromarray(np.asarray(demo.live.canvas.buffer_rgba())).save(out, format="png")
             encoded.append(base64.encodebytes(out.getvalue()).decode("ascii"))
     finally:
         if caption is not None:
-            demo.live.unanimate(caption)
+            demo.live._artists.remove(caption)  # no longer drawn over the background
             caption.remove()
             fig._suptitle = None  # matplotlib keeps the suptitle here too
         demo.live.invalidate()
