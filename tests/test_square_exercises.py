@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from helpers import Square, run, steps
@@ -48,3 +49,109 @@ def test_largest_lr():
     assert ex.check_largest_lr(0.5).correct is False
     assert ex.check_largest_lr(1 / 6).correct is False
     assert ex.check_largest_lr(float("nan")).correct is False
+
+
+# -- predictions ---------------------------------------------------------------------------------------
+def test_regime_prediction_is_read_off_a_run():
+    assert [ex.regime(lr) for lr in (0.1, 0.5, 0.6, 0.7, 1.0, 1.01, 1.1)] == [
+        "monotone", "one step", "alternating", "alternating", "bouncing", "diverging", "diverging"]
+    feedback = ex.check_regime("alternating")
+    assert feedback.correct is True and "10, -2, 0.4, -0.08" in feedback.message
+    assert ex.check_regime(" Zig-Zag ").correct is True
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    ("diverging", "lands closer than it started, at -2"),
+    ("monotone", "the sign flips every step"),
+    ("one step", "Only η = 0.5 lands exactly on 0"),
+    ("bouncing", "Bouncing needs a factor of exactly −1"),
+])
+def test_regime_wrong_predictions_explain(answer, phrase):
+    feedback = ex.check_regime(answer)
+    assert feedback.correct is False and phrase in feedback.message, feedback.message
+
+
+def test_status_prediction():
+    assert run(Square(), steps.gradient_descent, 10.0, lr=0.1, max_steps=50, bound=1000.0).status == "max_steps"
+    feedback = ex.check_status("max_steps")
+    assert feedback.correct is True and "first holds at step 76" in feedback.message
+    assert ex.check_status("max steps").correct is True
+    converged = ex.check_status("converged")
+    assert converged.correct is False and "Mathematically yes" in converged.message
+    assert "first holds at step 76" in converged.message
+    diverged = ex.check_status("diverged")
+    assert diverged.correct is False and "every step shrinks x" in diverged.message
+    assert ex.check_status("converged", lr=0.7).correct is True  # 19 steps: within the budget
+
+
+@pytest.mark.parametrize("check", [ex.check_regime, ex.check_status])
+@pytest.mark.parametrize("junk", [3, "fast", ["max_steps"], 0.6])
+def test_predictions_reject_junk(check, junk):
+    feedback = check(junk)
+    assert feedback.correct is False and "Answer with one of" in feedback.message
+
+
+@pytest.mark.parametrize("check", [ex.check_regime, ex.check_status, ex.check_gradient_descent])
+def test_new_checks_wait_for_an_answer(check):
+    assert check(...).correct is None and check(None).correct is None
+    assert repr(check(...)).startswith("No answer yet.")
+
+
+# -- writing the step ----------------------------------------------------------------------------------
+def test_a_right_step_passes_and_runs_in_the_runner():
+    def mine(x, state, grad, lr):
+        step = lr * grad  # written differently from the reference on purpose
+        return x - step, state
+
+    feedback = ex.check_gradient_descent(mine)
+    assert feedback.correct is True and "all 4 inputs" in feedback.message
+    assert "converged in 76 steps" in feedback.message
+    assert ex.check_gradient_descent(steps.gradient_descent).correct is True
+
+
+@pytest.mark.parametrize("rule, phrase", [
+    (lambda x, s, g, lr: (x + lr * g, s), "Your step moves uphill"),
+    (lambda x, s, g, lr: (x - g, s), "The learning rate is missing"),
+    (lambda x, s, g, lr: (x - g / lr, s), "Multiply the gradient by η"),
+    (lambda x, s, g, lr: (x - lr * x, s), "You used x where the gradient belongs"),
+    (lambda x, s, g, lr: (x - lr * g, g), "keeps no memory"),
+    (lambda x, s, g, lr: (x - 0.5 * lr * g, s), "For x = 3, state = 0, grad = 5"),
+    (lambda x, s, g, lr: (float(np.sum(x - lr * g)), s), "has shape ()"),
+])
+def test_typical_step_mistakes_are_explained(rule, phrase):
+    feedback = ex.check_gradient_descent(rule)
+    assert feedback.correct is False and phrase in feedback.message, feedback.message
+
+
+def _raises(x, state, grad, lr):
+    raise ValueError("no")
+
+
+def _drifts():
+    calls = []
+
+    def rule(x, state, grad, lr):
+        calls.append(1)
+        return x - lr * grad * (1 + 1e-3 * (len(calls) > 6)), state
+    return rule
+
+
+@pytest.mark.parametrize("junk, correct, phrase", [
+    ("x - lr * grad", False, "should be a function"),
+    (None, None, "Write the function"),
+    (_raises, False, "raised ValueError"),
+    (lambda x, state, grad, lr: None, None, "returns None"),
+    (lambda x, state, grad, lr: x - lr * grad, False, "must return two arrays of numbers"),
+    (lambda x, state, grad, lr: ("x", state), False, "must return two arrays of numbers"),
+    (lambda x, state, grad, lr: (x * np.nan, state), False, "contains nan or inf"),
+    (lambda x, state, grad: (x, state), False, "raised TypeError"),
+    (_drifts(), False, "inside helpers.run it drifts"),
+])
+def test_junk_steps_get_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_gradient_descent(junk)
+    assert feedback.correct is correct and phrase in feedback.message, feedback.message
+
+
+def test_steps_solution_shows_the_computed_bound():
+    assert "log(5e-08)/log(0.8) = 75.34" in ex.check_steps(76).message
+    assert ex.check_steps(1, lr=0.5).correct is True

@@ -1,10 +1,15 @@
-"""Checks for notebook 01 (gradient descent on x²)."""
+"""Checks for notebook 01 (gradient descent on x²): four numbers, two predictions and writing the step."""
 
 from __future__ import annotations
 
 import math
 
-from . import numeric, right, wrong
+import numpy as np
+
+from ..objectives import Square
+from ..runner import run
+from ..steps import gradient_descent
+from . import Feedback, check_rule, numeric, right, wrong
 
 
 @numeric("the gradient f'(10)")
@@ -35,8 +40,12 @@ def steps_to_tolerance(x0, lr, tol):
 def check_steps(value, x0=10.0, lr=0.1, tol=1e-6):
     """Exercise 2: how many steps until |f'(x_k)| ≤ tol, from x₀ with learning rate η."""
     expected = steps_to_tolerance(x0, lr, tol)
+    factor, ratio = abs(1 - 2 * lr), tol / (2 * abs(x0))
+    if value == expected and not 0 < factor < 1:
+        return right(f"From x₀ = {x0:g} with η = {lr:g} the tolerance {tol:g} first holds at k = {expected}.")
     if value == expected:
-        return right(f"|f'(x_k)| = 2·{abs(1 - 2 * lr):g}^k·{abs(x0):g} first drops to {tol:g} at k = {expected}.")
+        return right(f"|f'(x_k)| = 2·{factor:g}^k·{abs(x0):g} ≤ {tol:g} when k ≥ log({ratio:g})/log({factor:g}) = "
+                     f"{math.log(ratio) / math.log(factor):.2f}: first at k = {expected}.")
     if value == expected - 1:
         return wrong(f"Close: at k = {value:g} the gradient is still above {tol:g}. Count the first k at "
                      "which it is at or below the tolerance.")
@@ -74,3 +83,139 @@ def check_largest_lr(value, a=3.0):
         return wrong("That is the learning rate that lands on the minimum in one step; larger ones still "
                      "converge while they alternate.")
     return wrong(f"Write the update as x_(k+1) = (1 − {2 * a:g}η)·x_k and ask when |1 − {2 * a:g}η| < 1.")
+
+
+# -- predictions ---------------------------------------------------------------------------------------
+SQUARE = Square()
+REGIMES = ("monotone", "one step", "alternating", "bouncing", "diverging")
+_REGIME_ALIASES = {"zig-zag": "alternating", "zigzag": "alternating", "oscillating": "alternating",
+                   "diverges": "diverging", "diverge": "diverging", "diverged": "diverging",
+                   "bounces": "bouncing", "one-step": "one step", "monotonic": "monotone"}
+
+
+def _choice(answer, options, aliases, question):
+    """(the option an answer names, None) or (None, the feedback for a missing or malformed answer)."""
+    if answer is ... or answer is None:
+        return None, Feedback(None, f"Replace ... with your prediction, {question}, as a string such as "
+                                    f"{options[0]!r}, then run the cell again.")
+    key = answer.strip().lower().replace("_", " ") if isinstance(answer, str) else None
+    key = aliases.get(key, key)
+    if key not in options:
+        return None, wrong(f"Answer with one of {', '.join(repr(o) for o in options)}; got {answer!r}.")
+    return key, None
+
+
+def regime(lr, x0=10.0, steps=50):
+    """What gradient descent on x² does with learning rate ``lr``, read off a run of :func:`helpers.run`
+    (not off the closed form): one of :data:`REGIMES`."""
+    result = run(SQUARE, gradient_descent, x0, lr=lr, max_steps=steps, bound=1000.0)
+    xs = np.abs(result.iterates)
+    if result.status == "diverged" or xs[-1] > xs[0] * (1 + 1e-9):
+        return "diverging"
+    if np.all(np.abs(xs - xs[0]) <= 1e-9 * xs[0]):
+        return "bouncing"
+    if result.converged and result.steps == 1:
+        return "one step"
+    if np.any(result.iterates[1:] * result.iterates[:-1] < 0):
+        return "alternating"
+    return "monotone"
+
+
+def check_regime(answer, lr=0.6, x0=10.0):
+    """Prediction 1: with learning rate ``lr`` from ``x0``, what do the iterates of gradient descent on x² do?"""
+    name, feedback = _choice(answer, REGIMES, _REGIME_ALIASES, "what the iterates do")
+    if feedback:
+        return feedback
+    result = run(SQUARE, gradient_descent, x0, lr=lr, max_steps=50, bound=1000.0)
+    expected, q = regime(lr, x0), 1.0 - 2.0 * lr
+    first = ", ".join(f"{x:.4g}" for x in result.iterates[:5])
+    seen = f"helpers.run gives x = {first}, …: {result.outcome()}."
+    if name == expected:
+        return right(f"{seen} Each step multiplies x by 1 − 2η = {q:+.2g}: negative, so the sign flips, and of size "
+                     "below 1, so the iterates shrink. Overshooting the minimum is not the same as diverging."
+                     if expected == "alternating" else seen)
+    hints = {
+        "diverging": f"The first step overshoots the minimum, but it lands closer than it started, at "
+                     f"{result.iterates[1]:.4g}: the factor 1 − 2η = {q:+.2g} has size {abs(q):.2g}. Divergence needs "
+                     "|1 − 2η| > 1, η > 1.",
+        "monotone": f"Each step multiplies x by 1 − 2η = {q:+.2g}: with a negative factor the sign flips every step.",
+        "one step": "Only η = 0.5 lands exactly on 0 (factor 1 − 2η = 0).",
+        "bouncing": f"Bouncing needs a factor of exactly −1, η = 1; here 1 − 2η = {q:+.2g}.",
+        "alternating": f"The factor 1 − 2η = {q:+.2g} does not flip the sign.",
+    }
+    return wrong(f"{seen} {hints[name]}")
+
+
+STATUSES = ("converged", "max_steps", "diverged")
+_STATUS_ALIASES = {"max steps": "max_steps", "maxsteps": "max_steps", "diverges": "diverged",
+                   "converges": "converged"}
+
+
+def check_status(answer, lr=0.1, x0=10.0, max_steps=50, tol=1e-6):
+    """Prediction 2: the status helpers.run reports for x² from ``x0`` with ``lr`` in ``max_steps`` steps."""
+    name, feedback = _choice(answer, STATUSES, _STATUS_ALIASES, "the status of the run")
+    if feedback:
+        return feedback
+    result = run(SQUARE, gradient_descent, x0, lr=lr, max_steps=max_steps, tol=tol, bound=1000.0)
+    q, needed = 1.0 - 2.0 * lr, steps_to_tolerance(x0, lr, tol)
+    slope = abs(float(SQUARE.grad(result.x)))
+    facts = (f"After {result.steps} steps x = {result.x:.3g} and |f'(x)| = {slope:.3g}; the tolerance {tol:g} "
+             f"first holds at step {needed}." if needed is not None and result.status == "max_steps" else
+             f"The run {result.outcome()}.")
+    if name == result.status == "max_steps":
+        return right(f"{facts} The iterates do converge mathematically (x shrinks by {abs(q):.2g} per step), but "
+                     "the run's status says whether the stopping rule held within the budget, and it did not yet: "
+                     "max_steps means 'not there yet', not 'failed'.")
+    if name == result.status:
+        return right(facts)
+    if name == "converged" and result.status == "max_steps":
+        return wrong(f"Mathematically yes: |1 − 2η| = {abs(q):.2g} < 1, so x_k → 0. But the status reports the "
+                     f"stopping rule |f'(x)| ≤ {tol:g}. {facts}")
+    if name == "diverged":
+        return wrong(f"|1 − 2η| = {abs(q):.2g} < 1: every step shrinks x. {facts}")
+    return wrong(facts)
+
+
+# -- writing the step ----------------------------------------------------------------------------------
+def _step_cases():
+    return [
+        (3.0, 0.0, 5.0, dict(lr=0.1)),
+        (-3.0, 0.0, -6.0, dict(lr=0.7)),
+        (np.array([1.0, -2.0]), 0.0, np.array([0.5, -20.0]), dict(lr=0.05)),
+        (np.array([[0.5], [2.0]]), 0.0, np.array([[3.0], [-1.0]]), dict(lr=2.0)),
+    ]
+
+
+def _step_mistakes():
+    return [
+        (lambda x, s, g, lr: (x + lr * g, s),
+         "Your step moves uphill, along the gradient: f(x + d) ≈ f(x) + f'(x)·d falls only when d has the opposite "
+         "sign of f'(x), so subtract η·grad."),
+        (lambda x, s, g, lr: (x - g, s), "The learning rate is missing: the step is η·grad, not the whole gradient."),
+        (lambda x, s, g, lr: (x - g / lr, s), "Multiply the gradient by η, do not divide by it."),
+        (lambda x, s, g, lr: (x - lr * x, s),
+         "You used x where the gradient belongs: use the argument grad (for x² it happens to be 2x, but the rule "
+         "must work for any function)."),
+        (lambda x, s, g, lr: (x - lr * g, g),
+         "Gradient descent keeps no memory: return the state you were given unchanged, not the gradient."),
+    ]
+
+
+def check_gradient_descent(student):
+    """Exercise 5: the student's gradient-descent step against :func:`helpers.steps.gradient_descent`, then in
+    :func:`helpers.run` on x² from 10 with η = 0.1."""
+    feedback = check_rule(student, gradient_descent, _step_cases(), name="my_gradient_descent",
+                          mistakes=_step_mistakes(), state="state")
+    if feedback.correct is not True:
+        return feedback
+    try:
+        with np.errstate(all="ignore"):
+            mine = run(SQUARE, student, 10.0, lr=0.1)
+    except Exception as err:  # the student's code inside the runner
+        return wrong(f"Your rule is right on single steps but failed inside helpers.run: {type(err).__name__}: {err}.")
+    ref = run(SQUARE, gradient_descent, 10.0, lr=0.1)
+    if mine.status != ref.status or mine.steps != ref.steps or not np.allclose(mine.iterates, ref.iterates):
+        return wrong("Your rule is right on single steps, but inside helpers.run it drifts from the reference: "
+                     "does it keep something between calls?")
+    return right(f"{feedback.message} helpers.run runs it as it runs its own: on x² from 10 with η = 0.1 it "
+                 f"{mine.outcome()}, the same iterates as helpers.steps.gradient_descent.")

@@ -22,12 +22,20 @@
 # zig-zags, bounces forever or blows up, and when to stop.
 #
 # **You will learn**
-# - the gradient-descent loop in six lines, and why the step is −η·f′(x);
+# - the gradient-descent loop in six lines, and why the step is −η·f′(x) (a first-order Taylor argument);
 # - the closed form $x_k = (1 - 2\eta)^k \cdot x_0$ and the five learning-rate regimes it predicts;
 # - a stopping rule (a tolerance on the gradient) and why "run 50 steps" is not one;
 # - to read a live figure: slide η and watch the iterates.
 #
-# **Time:** about 30 minutes. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
+# **Time:** about 45 minutes, with the seven exercises. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note — notation.** η is the learning rate. The lecture's slide on x² calls it λ; in later notebooks λ
+# > means other things (the slope of the sigmoid in 03, a curvature in 04–06), so here it is always η.
+# > f′ is the slope (the gradient, for one variable) and f″ the curvature. One *step* (or iteration) is one
+# > update $x_k \to x_{k+1}$; an *epoch*, from notebook 04 on, is one pass through the data, many steps.
+# > "Converges" means the iterates approach the minimum; a run's *status* `converged` means the stopping
+# > rule of section 3 held within the step budget. They are not the same thing (section 2).
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
@@ -49,6 +57,16 @@ square = helpers.Square()
 # falling. For one parameter x that is
 #
 # $$x_{k+1} = x_k - \eta\, f'(x_k).$$
+#
+# **Why minus the gradient?** For a small move d, the function changes by about its slope times the move
+# (the first-order Taylor expansion):
+#
+# $$f(x + d) \approx f(x) + f'(x)\, d .$$
+#
+# To make f smaller, $f'(x)\,d$ must be negative: d must have the opposite sign of the slope. The choice
+# $d = -\eta f'(x)$ with a small η > 0 gives $f(x + d) \approx f(x) - \eta f'(x)^2$, a decrease whenever
+# $f'(x) \neq 0$, and a larger move where the slope is steeper. The approximation only holds for small d:
+# section 2 shows what a too-large η does.
 #
 # Here is the whole algorithm, written out plainly. For f(x) = x² the gradient is f′(x) = 2x.
 
@@ -103,6 +121,26 @@ run = helpers.run(square, gradient_descent, 10.0, lr=0.1, max_steps=5, tol=1e-12
 print("same iterates as the loop:", np.array_equal(run.iterates, xs))
 print("status:", run.status, "| steps:", run.steps, "| losses:", np.round(run.losses, 4))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Predict: a step that overshoots
+#
+# With η = 0.6 from x₀ = 10 the first step is −0.6·20 = −12: it jumps over the minimum at 0.
+#
+# **Predict** before you read on: what do the iterates do? Answer with one of `'monotone'` (shrink
+# without changing sign), `'one step'` (land on 0 at once), `'alternating'` (change sign and shrink),
+# `'bouncing'` (between +10 and −10 for ever) or `'diverging'` (grow).
+
+# %% slideshow={"slide_type": "-"}
+ex.check_regime(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# $x_1 = 10 - 0.6 \cdot 20 = -2$, $x_2 = -2 - 0.6 \cdot (-4) = 0.4$: every step multiplies x by $1 - 2\eta = -0.2$.
+# Overshooting is not diverging: the iterates change sign and shrink. `ex.check_regime("alternating")`;
+# section 2 explains it for every η.
+# </details>
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · The closed form and the five regimes
 #
@@ -134,8 +172,22 @@ for lr in regimes:
           f"closed form agrees: {agree}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The same five runs through `helpers.run`, which stops when the gradient is small enough,
-# reports a run that leaves |x| ≤ 1000 as diverged, and gives up after 50 steps:
+# The same five runs through `helpers.run`, which stops when the gradient is small enough
+# ($|f'(x_k)| \le 10^{-6}$, status `converged`), reports a run that leaves |x| ≤ 1000 as `diverged`, and gives
+# up after 50 steps (status `max_steps`).
+#
+# **Predict**: which status does it report for η = 0.1, whose iterates shrink by a factor 0.8 per
+# step? Answer `'converged'`, `'max_steps'` or `'diverged'`.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_status(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# `max_steps`: after 50 steps $|f'(x_{50})| = 2 \cdot 0.8^{50} \cdot 10 \approx 3 \cdot 10^{-4}$, still above the
+# tolerance, which first holds at step 76 (exercise 2). `ex.check_status("max_steps")`
+# </details>
 
 # %% slideshow={"slide_type": "-"}
 runs = {lr: helpers.run(square, gradient_descent, 10.0, lr=lr, max_steps=50, bound=1000.0) for lr in regimes}
@@ -143,10 +195,12 @@ for lr, run in runs.items():
     print(f"eta = {lr:<4} {regimes[lr]:<12} {run.status:<10} steps = {run.steps:<3} last x = {run.x:+.3e}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Only two of the five *converge*. The learning rate η = 1 is not "slow": its iterates never move
-# closer to the minimum, and the run is honestly reported as stopped at the step limit, not as a
-# minimum. The static figure shows all five side by side (dots: the algorithm; dashed line: the closed
-# form):
+# Two runs have the status `converged`: they met the stopping rule within 50 steps. Mathematically three
+# of the five converge, every one with |q| < 1: η = 0.1 does too (factor 0.8), it only needs 76 steps to
+# reach the tolerance, so after 50 it is reported as `max_steps`, "not there yet". The other `max_steps`,
+# η = 1, is different: its iterates never move closer to the minimum, however long it runs. The status says
+# why a run stopped; whether the iterates converge is a property of the method (here of q). The static
+# figure shows all five side by side (dots: the algorithm; dashed line: the closed form):
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plotting.new_figure(5, height=3.4, sharey=True)
@@ -225,7 +279,7 @@ ex.check_steps(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# $|f'(x_k)| = 2 \cdot 0.8^k \cdot 10 \le 10^{-6} \iff k \ge \log(10^{-6}/20)/\log(0.8) \approx 75.4$, so $k = 76$. Check it with
+# $|f'(x_k)| = 2 \cdot 0.8^k \cdot 10 \le 10^{-6} \iff k \ge \log(5 \cdot 10^{-8})/\log(0.8) = 75.34$, so $k = 76$. Check it with
 # `helpers.run(square, gradient_descent, 10.0, lr=0.1).steps`.
 # </details>
 #
@@ -253,6 +307,27 @@ ex.check_largest_lr(...)
 # curvature f″ = c the limit is η < 2/c: the stiffer the function, the smaller the learning rate must be.
 # Notebook 02 uses exactly this to predict which learning rates are stable at each minimum of the quartic.
 # </details>
+#
+# **Exercise 5.** Write the update rule of gradient descent yourself, without looking at section 1: take
+# the point `x`, the state (pass it through unchanged), the gradient `grad` at x and the learning rate `lr`,
+# and return the new point and the state. The check runs your function on numbers and arrays against the
+# reference, says what differs, and then lets `helpers.run` run it on x².
+
+# %% slideshow={"slide_type": "-"}
+def my_gradient_descent(x, state, grad, lr):
+    ...
+
+
+ex.check_gradient_descent(my_gradient_descent)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def my_gradient_descent(x, state, grad, lr):
+#     return x - lr * grad, state
+# ```
+# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -263,6 +338,20 @@ ex.check_largest_lr(...)
 #   0.5 < η < 1, bouncing at 1, diverging beyond. In general the limit is η < 2/f″.
 # - Stop on a tolerance ($|f'(x_k)| \le \mathrm{tol}$), with a step limit and a divergence bound; a run that hits the
 #   step limit has not found a minimum.
+#
+# - The status of a run (`converged`, `max_steps`, `diverged`) says why it stopped; `max_steps` with
+#   |q| < 1 means "not there yet", not "no minimum".
+#
+# ### Further reading
+#
+# - The lecture's reference: Coursera, *Improving Deep Neural Networks: Hyperparameter Tuning,
+#   Regularization and Optimization*, week 2 and its notebook "Optimization Methods":
+#   [coursera.org/learn/deep-neural-network](https://www.coursera.org/learn/deep-neural-network).
+# - A. Zhang, Z. Lipton, M. Li, A. Smola, *Dive into Deep Learning*, section 12.3 "Gradient Descent"
+#   (the Taylor argument, and the learning rate in one dimension):
+#   [d2l.ai](https://d2l.ai/chapter_optimization/gd.html).
+# - G. Goh, "Why Momentum Really Works", *Distill* (2017): its first section analyses gradient descent on a
+#   quadratic as section 2 does: [distill.pub/2017/momentum](https://distill.pub/2017/momentum/).
 #
 # **Next:** [02 · the quartic x⁴ − 5x² − 3x](02_quartic.ipynb): two minima, and the start point decides
 # which one you get.

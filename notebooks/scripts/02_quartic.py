@@ -30,8 +30,15 @@
 # - why "the x after 50 steps" is not an answer, and how to report a run that did not converge;
 # - to read an outcome map of 120 000 runs, computed in a fraction of a second.
 #
-# **Time:** about 40 minutes. · [Back to the overview](../README.md) · Previous:
-# [01 · gradient descent on x²](01_square.ipynb) · Next: [03 · backpropagation](03_backprop.ipynb)
+# **Time:** about 60 minutes for sections 1–6 with the exercises; the optional section adds about 10.
+# · [Back to the overview](../README.md) · Previous: [01 · gradient descent on x²](01_square.ipynb)
+# · Next: [03 · backpropagation](03_backprop.ipynb)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note — notation.** As in notebook 01, η is the learning rate (the lecture's λ on the x² slide) and one
+# > step is one update $x_k \to x_{k+1}$. $x^*$ is a critical point, $f''(x^*)$ its curvature; notebooks 04–06
+# > call a curvature λ, a third meaning of that letter. A run's *status* (`converged`, `diverged`,
+# > `max_steps`) says why it stopped; its *outcome* (which minimum, cycle, bounded, diverged) says what it did.
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
@@ -54,8 +61,9 @@ quartic = helpers.Quartic()
 # >
 # > $$f(x) = x^4 - 5x^2 - 3x, \qquad f'(x) = 4x^3 - 10x - 3, \qquad f''(x) = 12x^2 - 10 .$$
 # >
-# > With these signs f has two minima; with all plus signs it would have a single one at x = 0 and a
-# > much less interesting story.
+# > With these signs f has two minima. With all plus signs, $x^4 + 5x^2 + 3x$, the curvature $12x^2 + 10$ is
+# > positive everywhere, so there is a single minimum: not at x = 0, where the slope is $f'(0) = 3$, but at
+# > the one real root of $4x^3 + 10x + 3$, x ≈ −0.290 (computed below). A much less interesting story.
 #
 # Written out plainly (products only, so that an array and a single number are rounded the same way):
 
@@ -75,6 +83,9 @@ def fsecond(x):
 x = np.linspace(-2.6, 2.6, 7)
 print("same f and f' as helpers.Quartic:", np.allclose(f(x), quartic.f(x)), np.allclose(fprime(x), quartic.grad(x)))
 print(f"f(1) = {f(1.0):.1f}   f'(1) = {fprime(1.0):.1f}")
+plus = np.roots([4.0, 0.0, 10.0, 3.0])  # f'(x) = 4x³ + 10x + 3 of the all-plus version x⁴ + 5x² + 3x
+print(f"all plus signs: f'(0) = {4 * 0.0**3 + 10 * 0.0 + 3:.0f}, single minimum at x = "
+      f"{plus[np.abs(plus.imag) < 1e-12].real[0]:.3f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # The critical points are where the slope is zero, the roots of the cubic f′(x) = 4x³ − 10x − 3.
@@ -217,7 +228,20 @@ plotting.show(fig, "Six runs with learning rate 0.01. Starts left of the local m
 #
 # $$0 < \eta < \frac{2}{f''(x^*)} .$$
 #
-# The two minima have different curvatures, so they have different limits:
+# The two minima have different limits.
+#
+# **Predict** before you run the next cell: as η grows from 0, which minimum stops being stable first,
+# the `'left'` one (local, x ≈ −1.40, f ≈ −1.76) or the `'right'` one (global, x ≈ 1.71, f ≈ −11.20)?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_unstable_first(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# The limit is $2/f''(x^*)$, so the minimum with the larger curvature has the lower limit: the right one
+# ($f'' \approx 25.3$ against $13.6$), whatever the depths. `ex.check_unstable_first("right")`
+# </details>
 
 # %% slideshow={"slide_type": "-"}
 for p, name in [(left_min, "local minimum "), (right_min, "global minimum")]:
@@ -225,9 +249,26 @@ for p, name in [(left_min, "local minimum "), (right_min, "global minimum")]:
     print(f"{name}  x* = {p.x:+.6f}   f''(x*) = {curvature:9.6f}   stable for eta < 2/f''(x*) = {2 / curvature:.6f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The steeper global minimum becomes unstable first, at η ≈ 0.079; the left one holds on until
-# η ≈ 0.147. Now start at x₀ = 0 (right of the hump, in the global minimum's valley) and raise the
-# learning rate. A budget of 300 steps, and the outcome of each run:
+# The slope is zero at both minima, as at any minimum; what differs is the curvature. The global minimum
+# is the more sharply curved one ($f'' \approx 25.3$ against $13.6$ on the left), so its limit is lower:
+# it becomes unstable first, at η ≈ 0.079, while the left one holds on until η ≈ 0.147. Now start at
+# x₀ = 0 (right of the hump, in the global minimum's valley) and raise the learning rate.
+#
+# **Predict** first: with η = 0.1, above the global minimum's limit but below the local one's, how does the
+# run end? Answer `'global minimum'`, `'local minimum'`, `'cycle'` (it repeats a few values for ever),
+# `'chaos'` (bounded, never repeating) or `'diverges'`.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_ending(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# The next cell prints it: a cycle of period 4 around the global minimum, which can no longer hold the
+# iterates but does not throw them over the hump either. `ex.check_ending("cycle")`
+# </details>
+#
+# A budget of 300 steps, and the outcome of each run:
 
 # %% slideshow={"slide_type": "-"}
 examples = {
@@ -253,18 +294,9 @@ for lr, run in example_runs.items():
 # - **η = 0.09** and **0.10**: no minimum can hold the iterates near x = 1.71, but they do not escape
 #   either: they bounce between 2 (then 4) values forever. Raising η further doubles the period again
 #   and again (8, 16, …) faster and faster, until from about η = 0.105 on the iterates mostly never
-#   repeat: at **η = 0.12** they wander chaotically through a bounded interval.
+#   repeat: at **η = 0.12** they wander chaotically through a bounded interval (the optional section
+#   after the exercises checks that it is chaos).
 # - **η = 0.25**: a step overshoots so far that the next gradient is even larger, and |x| explodes.
-#
-# The chaos claim can be checked: along an orbit, small differences between two runs are multiplied
-# by $|1 - \eta f''(x_k)|$ at every step, so the average of $\log|1 - \eta f''(x_k)|$ (the *Lyapunov exponent*) is
-# negative when nearby runs come together (a minimum, a cycle) and positive when they fly apart (chaos):
-
-# %% slideshow={"slide_type": "-"}
-for lr in (0.05, 0.09, 0.10, 0.12):
-    orbit = descend(fprime, 0.0, lr, 3000)[1000:]  # skip the transient
-    exponent = np.mean(np.log(np.abs(1 - lr * fsecond(orbit))))
-    print(f"eta = {lr:.2f}   Lyapunov exponent = {exponent:+.3f}   orbit stays in [{orbit.min():.3f}, {orbit.max():.3f}]")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why "the x after 50 steps" is not an answer
@@ -317,37 +349,6 @@ plotting.show(fig, "Six panels of x_k against k from x0 = 0. eta 0.05 settles at
               "bounces out of the right valley and settles at the local minimum -1.40; 0.09 alternates between two "
               "values, 0.10 between four; 0.12 wanders irregularly between about 0.2 and 2.2; 0.25 leaves the "
               "panel after a few steps.")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# All of these are one picture. Run from x₀ = 0 for a fine sweep of learning rates at once (vectorised:
-# every η is one element of an array), and plot the last 64 iterates of each run above its η. A minimum
-# shows as one point, a cycle of period p as p points, chaos as a smear. This is the *bifurcation
-# diagram* of gradient descent on the quartic:
-
-# %% slideshow={"slide_type": "subslide"}
-sweep = np.linspace(0.06, 0.21, 1500)
-grid = helpers.run(quartic, gradient_descent, 0.0, lr=sweep, max_steps=1000, tail=64)  # the last 64 of each run
-outcome, _ = classify_outcomes(grid.status, grid.iterates, max_period=32)
-settled = outcome != OUTCOMES.index("diverged")
-fig, ax = plotting.new_figure(1, height=4.6)
-lrs = np.repeat(sweep[settled], grid.iterates.shape[-1])
-ax.plot(lrs, grid.iterates[settled].ravel(), ",", color="black", alpha=0.6)
-ax.plot(sweep[~settled], np.full((~settled).sum(), 2.9), "|", color=plotting.OUTCOME_COLORS["diverged"], ms=10)
-for p, name in [(left_min, "local minimum"), (right_min, "global minimum")]:
-    limit = 2 / float(quartic.hess(p.x))
-    ax.axvline(limit, color=plotting.OUTCOME_COLORS[name], ls="--", lw=1.5, label=f"2/f''({p.x:.2f}) = {limit:.4f}")
-ax.set_xlim(sweep[0], sweep[-1])
-ax.set_ylim(-2.6, 3.0)
-ax.set_xlabel("learning rate η")
-ax.set_ylabel("last 64 iterates x_k")
-ax.set_title("From x₀ = 0: where the iterates end up (red ticks at the top: diverged)")
-ax.legend(loc="lower left")
-plotting.show(fig, "Bifurcation diagram from x0 = 0 for eta from 0.06 to 0.21. Below 0.079 a single point at 1.71; "
-              "beyond it the point splits into 2, 4, 8 branches and then a chaotic band between 0.2 and 2.2 with "
-              "windows; from about 0.13 to 0.147 a single point at -1.40 (the local minimum), then a 2-cycle "
-              "around it, and from about 0.15 on a mix of bounded runs and many diverging ones.")
-print(f"{settled.sum()} of {len(sweep)} learning rates stay bounded; "
-      f"{(outcome == OUTCOMES.index('converged')).sum()} converge")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · The outcome map
@@ -436,7 +437,7 @@ ex.check_start_for_local_minimum(...)
 # the hump), for example x₀ = −2: `ex.check_start_for_local_minimum(-2)`.
 # </details>
 #
-# **Exercise 2.** Predict, without running anything, the largest learning rate for which the global
+# **Exercise 2.** Without looking back at section 3, compute the largest learning rate for which the global
 # minimum x* ≈ 1.7139 is stable: the limit 2/f″(x*). Give it to 4 significant digits.
 
 # %% slideshow={"slide_type": "-"}
@@ -464,6 +465,85 @@ ex.check_lr_to_local_minimum(...)
 # must actually land on the left. From x₀ = 0 that happens for η from about 0.130 to 0.146, for example
 # `ex.check_lr_to_local_minimum(0.135)`.
 # </details>
+#
+# **Exercise 4.** Write the loop of gradient descent with an honest stopping rule: from `x0`, before each
+# update test the slope, and stop with `"converged"` as soon as $|f'(x)| \le$ `tol`; after each update stop
+# with `"diverged"` if $|x| >$ `bound`; after `max_steps` updates stop with `"max_steps"`. Return the last x,
+# the number of updates made and the status. `grad` is a function, `grad(x)` = f′(x). The check runs your
+# loop on six runs of the quartic against `helpers.run` and explains the first difference.
+
+# %% slideshow={"slide_type": "-"}
+def descend_until(grad, x0, lr, tol, max_steps, bound):
+    ...
+
+
+ex.check_descend_until(descend_until)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def descend_until(grad, x0, lr, tol, max_steps, bound):
+#     x = x0
+#     for k in range(max_steps):
+#         if abs(grad(x)) <= tol:
+#             return x, k, "converged"
+#         x = x - lr * grad(x)
+#         if abs(x) > bound:
+#             return x, k + 1, "diverged"
+#     return x, max_steps, "max_steps"
+# ```
+#
+# (`helpers.run` also tests the slope at the last iterate, so a run that meets the tolerance exactly at
+# its last step counts as converged; the check's runs avoid that case.)
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): Lyapunov exponents and the bifurcation diagram
+#
+# This section is not needed for notebook 03. It makes two claims of section 3 precise: that η = 0.12 is
+# chaos (not a long cycle), and that the cycles double their period on the way there.
+#
+# The chaos claim can be checked: along an orbit, small differences between two runs are multiplied
+# by $|1 - \eta f''(x_k)|$ at every step, so the average of $\log|1 - \eta f''(x_k)|$ (the *Lyapunov exponent*) is
+# negative when nearby runs come together (a minimum, a cycle) and positive when they fly apart (chaos):
+
+# %% slideshow={"slide_type": "-"}
+for lr in (0.05, 0.09, 0.10, 0.12):
+    orbit = descend(fprime, 0.0, lr, 3000)[1000:]  # skip the transient
+    exponent = np.mean(np.log(np.abs(1 - lr * fsecond(orbit))))
+    print(f"eta = {lr:.2f}   Lyapunov exponent = {exponent:+.3f}   orbit stays in [{orbit.min():.3f}, {orbit.max():.3f}]")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# All of section 3 is one picture. Run from x₀ = 0 for a fine sweep of learning rates at once (vectorised:
+# every η is one element of an array), and plot the last 64 iterates of each run above its η. A minimum
+# shows as one point, a cycle of period p as p points, chaos as a smear. This is the *bifurcation
+# diagram* of gradient descent on the quartic:
+
+# %% slideshow={"slide_type": "subslide"}
+sweep = np.linspace(0.06, 0.21, 1500)
+grid = helpers.run(quartic, gradient_descent, 0.0, lr=sweep, max_steps=1000, tail=64)  # the last 64 of each run
+outcome, _ = classify_outcomes(grid.status, grid.iterates, max_period=32)
+settled = outcome != OUTCOMES.index("diverged")
+fig, ax = plotting.new_figure(1, height=4.6)
+lrs = np.repeat(sweep[settled], grid.iterates.shape[-1])
+ax.plot(lrs, grid.iterates[settled].ravel(), ",", color="black", alpha=0.6)
+ax.plot(sweep[~settled], np.full((~settled).sum(), 2.9), "|", color=plotting.OUTCOME_COLORS["diverged"], ms=10)
+for p, name in [(left_min, "local minimum"), (right_min, "global minimum")]:
+    limit = 2 / float(quartic.hess(p.x))
+    ax.axvline(limit, color=plotting.OUTCOME_COLORS[name], ls="--", lw=1.5, label=f"2/f''({p.x:.2f}) = {limit:.4f}")
+ax.set_xlim(sweep[0], sweep[-1])
+ax.set_ylim(-2.6, 3.0)
+ax.set_xlabel("learning rate η")
+ax.set_ylabel("last 64 iterates x_k")
+ax.set_title("From x₀ = 0: where the iterates end up (red ticks at the top: diverged)")
+ax.legend(loc="lower left")
+plotting.show(fig, "Bifurcation diagram from x0 = 0 for eta from 0.06 to 0.21. Below 0.079 a single point at 1.71; "
+              "beyond it the point splits into 2, 4, 8 branches and then a chaotic band between 0.2 and 2.2 with "
+              "windows; from about 0.13 to 0.147 a single point at -1.40 (the local minimum), then a 2-cycle "
+              "around it, and from about 0.15 on a mix of bounded runs and many diverging ones.")
+print(f"{settled.sum()} of {len(sweep)} learning rates stay bounded; "
+      f"{(outcome == OUTCOMES.index('converged')).sum()} converge")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -477,6 +557,19 @@ ex.check_lr_to_local_minimum(...)
 #   wander chaotically, or diverge; and the learning rate, not just the start, can pick the minimum.
 # - A run that stopped at its step limit has not found a minimum. Report what it did: converged (to
 #   which point), cycle of period p, bounded but not converged, or diverged.
+# - Stability is decided by the curvature f″ at a minimum, not by its depth: the slope is zero at every
+#   minimum.
+#
+# ### Further reading
+#
+# - The lecture's reference: Coursera, *Improving Deep Neural Networks: Hyperparameter Tuning,
+#   Regularization and Optimization*, week 2 and its notebook "Optimization Methods":
+#   [coursera.org/learn/deep-neural-network](https://www.coursera.org/learn/deep-neural-network).
+# - A. Zhang, Z. Lipton, M. Li, A. Smola, *Dive into Deep Learning*, section 12.1 "Optimization and Deep
+#   Learning" (local minima and saddle points) and 12.3 "Gradient Descent" (the learning rate, local minima):
+#   [d2l.ai](https://d2l.ai/chapter_optimization/optimization-intro.html).
+# - For the optional section: S. Strogatz, *Nonlinear Dynamics and Chaos*, chapter 10 "One-Dimensional
+#   Maps" (period doubling, Lyapunov exponents); gradient descent with a fixed η is such a map.
 #
 # **Next:** [03 · backpropagation](03_backprop.ipynb): gradient descent on the weights of a
 # small neural network, with the gradients computed by the chain rule.
