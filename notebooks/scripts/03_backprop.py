@@ -36,8 +36,8 @@
 # - and you will write two pieces of it yourself: a hidden layer's backward step and a central-difference
 #   gradient.
 #
-# **Time:** about 70 minutes for sections 1 to 6; the two "Going further" sections at the end are optional. · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb)
-# · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
+# **Time:** about 80 minutes for sections 1 to 6; the two "Going further" sections at the end are optional.
+# · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb) · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import math
@@ -305,7 +305,7 @@ ex.check_forward_passes(...)
 #
 # The forward difference needs one pass per parameter plus one for E(w), the central difference two per
 # parameter. Backpropagation gets *all* partial derivatives from one forward and one backward pass, and the
-# backward pass costs about as much as the forward pass. A network with 2 inputs and H hidden units
+# backward pass costs about as much as one or two forward passes. A network with 2 inputs and H hidden units
 # has H·(2 + 2) + 1 parameters:
 
 # %% slideshow={"slide_type": "-"}
