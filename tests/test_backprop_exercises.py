@@ -1,4 +1,5 @@
-"""Checks of notebook 03's exercises."""
+"""Checks of notebook 03's exercises: each with the right answer, typical wrong answers (their messages
+asserted) and junk."""
 
 import numpy as np
 import pytest
@@ -68,6 +69,7 @@ def test_forward_passes_feedback():
     assert "forward difference" in ex.check_forward_passes(n_params + 1).message
     assert "number of parameters" in ex.check_forward_passes(n_params).message
     assert "biases" in ex.check_forward_passes(2 * (2 * 8 + 8)).message
+    assert "backpropagation's cost" in ex.check_forward_passes(2).message
     assert ex.check_forward_passes(7).correct is False
 
 
@@ -98,3 +100,212 @@ def test_stalling_lambda_out_of_range():
     assert ex.check_stalling_lambda(0.0).correct is False
     assert ex.check_stalling_lambda(-3.0).correct is False
     assert ex.check_stalling_lambda(5000.0).correct is False
+
+
+
+# -- prediction 2: per-sample against full batch ------------------------------------------------------------
+def epochs_below(mode, level=0.1):
+    X, y = data.xor()
+    net = nw.Network.random(2, 4, lam=1.0, rng=np.random.default_rng(0))
+    losses = nw.train(net, X, y, lr=1.0, momentum=0.0, epochs=300, mode=mode).losses
+    return int(np.argmax(losses < level))
+
+
+def test_sample_or_batch_is_computed_from_the_runs():
+    sample, batch = epochs_below("sample"), epochs_below("batch")
+    assert (ex.epochs_to_error("sample"), ex.epochs_to_error("batch")) == (sample, batch)
+    assert abs(sample - batch) <= 0.1 * max(sample, batch)  # so "about the same" is the right answer
+    for answer in ("about the same", "Same", "  the same "):
+        feedback = ex.check_sample_or_batch(answer)
+        assert feedback.correct is True, feedback
+        assert f"per-sample {sample}, full batch {batch}" in feedback.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    ("per-sample", "Per-sample training makes 4 updates per epoch"),
+    ("SGD", "Per-sample training makes 4 updates per epoch"),
+    ("full batch", "Full batch's gradient is exact"),
+])
+def test_sample_or_batch_wrong_predictions_explain(answer, phrase):
+    feedback = ex.check_sample_or_batch(answer)
+    assert feedback.correct is False and phrase in feedback.message
+    assert "one full-batch step goes about as far as the four small per-sample steps" in feedback.message
+
+
+@pytest.mark.parametrize("junk", [3, "faster", ["batch"], True])
+def test_sample_or_batch_rejects_junk(junk):
+    feedback = ex.check_sample_or_batch(junk)
+    assert feedback.correct is False and "Answer with one of the strings" in feedback.message
+
+
+@pytest.mark.parametrize("check", [ex.check_sample_or_batch, ex.check_central_difference, ex.check_hidden_deltas])
+def test_new_checks_start_unanswered(check):
+    assert check(...).correct is None and check(None).correct is None
+    assert repr(check(...)).startswith("No answer yet.")
+
+
+# -- exercise 4: the central difference ------------------------------------------------------------------------
+def vectorised_central(E, w, eps):
+    """Right, written differently from the reference: the nudges as rows of ε·I."""
+    nudges = eps * np.eye(len(w))
+    return np.array([E(w + e) - E(w - e) for e in nudges]) / eps / 2
+
+
+def loop_central(E, w, eps):
+    grad = []
+    for k in range(len(w)):
+        w[k] += eps
+        up = E(w)
+        w[k] -= 2 * eps
+        down = E(w)
+        w[k] += eps  # put it back: w may differ from the original in its last bit, which the check allows
+        grad.append((up - down) / (2 * eps))
+    return grad  # a list is fine
+
+
+@pytest.mark.parametrize("student", [ex.central_difference, vectorised_central, loop_central])
+def test_a_right_central_difference_passes(student):
+    feedback = ex.check_central_difference(student)
+    assert feedback.correct is True, feedback
+    assert "agrees with backpropagation to a relative error below 1e-8" in feedback.message
+
+
+def test_central_difference_reference_is_exact_on_a_cubic():
+    w, eps = np.array([1.0, -2.0, 0.5]), 0.1
+    # ((w + ε)³ − (w − ε)³)/2ε = 3w² + ε²: independent of the code
+    np.testing.assert_allclose(ex.central_difference(lambda v: np.sum(v**3), w, eps), 3 * w**2 + eps**2, rtol=1e-12)
+
+
+def one_weight_at_a_time(formula):
+    def student(E, w, eps):
+        grad = np.zeros_like(w)
+        for k in range(len(w)):
+            e = np.zeros_like(w)
+            e[k] = eps
+            grad[k] = formula(E, w, e, eps)
+        return grad
+    return student
+
+
+def aliased(E, w, eps):
+    grad = np.zeros_like(w)
+    for k in range(len(w)):
+        plus = w
+        plus[k] += eps
+        minus = w
+        minus[k] -= eps
+        grad[k] = (E(plus) - E(minus)) / (2 * eps)
+    return grad
+
+
+def never_restored(E, w, eps):
+    grad = np.zeros_like(w)
+    for k in range(len(w)):
+        w[k] += eps
+        up = E(w)
+        w[k] -= 2 * eps
+        grad[k] = (up - E(w)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (one_weight_at_a_time(lambda E, w, e, eps: (E(w + e) - E(w)) / eps), "That is the forward difference"),
+    (one_weight_at_a_time(lambda E, w, e, eps: (E(w) - E(w - e)) / eps), "one-sided difference"),
+    (one_weight_at_a_time(lambda E, w, e, eps: (E(w + e) - E(w - e)) / eps), "twice the central difference"),
+    (one_weight_at_a_time(lambda E, w, e, eps: (E(w - e) - E(w + e)) / (2 * eps)), "the wrong sign"),
+    (lambda E, w, eps: np.full(len(w), (E(w + eps) - E(w - eps)) / (2 * eps)), "You nudge every weight at once"),
+    (aliased, "All your partial derivatives are 0"),
+    (never_restored, "Your function changed the w it was given"),
+    (one_weight_at_a_time(lambda E, w, e, eps: 0.9 * (E(w + e) - E(w - e)) / (2 * eps)),
+     "For E(w) = Σ w³ at w = [ 1. , -2. ,  0.5], ε = 0.1 you get"),
+])
+def test_central_difference_mistakes_are_explained(student, phrase):
+    feedback = ex.check_central_difference(student)
+    assert feedback.correct is False and phrase in feedback.message, feedback.message
+
+
+def raises(E, w, eps):
+    raise IndexError("index 3 is out of bounds")
+
+
+@pytest.mark.parametrize("junk, correct, phrase", [
+    ("def central_difference(E, w, eps)", False, "should be a function"),
+    (lambda E, w, eps: None, None, "returns None"),
+    (raises, False, "raised IndexError: index 3 is out of bounds (for E(w) = Σ w³"),
+    (lambda E, w, eps: "grad", False, "must return an array of numbers"),
+    (lambda E, w, eps: (E(w + eps) - E(w - eps)) / (2 * eps), False, "one partial derivative per weight, shape (3,)"),
+    (lambda E, w, eps: w * np.nan, False, "contains nan or inf"),
+])
+def test_central_difference_junk_gets_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_central_difference(junk)
+    assert feedback.correct is correct and phrase in feedback.message, feedback.message
+
+
+# -- exercise 3: a hidden layer's deltas -------------------------------------------------------------------------
+def loop_deltas(delta_next, W_next, a, lam):
+    """Right, written as the sum over the next layer, unit by unit."""
+    n, m = a.shape
+    out = np.zeros((n, m))
+    for i in range(n):
+        for j in range(m):
+            total = sum(delta_next[i, k] * W_next[j, k] for k in range(W_next.shape[1]))
+            out[i, j] = total * lam * a[i, j] * (1 - a[i, j])
+    return out
+
+
+@pytest.mark.parametrize("student", [ex.hidden_deltas, loop_deltas])
+def test_a_right_hidden_deltas_passes(student):
+    feedback = ex.check_hidden_deltas(student)
+    assert feedback.correct is True, feedback
+    assert "a whole backward pass of the 2-3-2-2 network" in feedback.message
+
+
+def test_the_deep_example_is_the_notebooks_and_its_backward_pass_is_right():
+    rng = np.random.default_rng(5)
+    net = nw.Network.random(2, (3, 2), n_out=2, rng=rng)
+    X, Y = rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))
+    net_ex, X_ex, Y_ex = ex.deep_example()
+    np.testing.assert_array_equal(net_ex.vector(), net.vector())
+    np.testing.assert_array_equal(X_ex, X)
+    np.testing.assert_array_equal(Y_ex, Y)
+    grads = ex.backward_with(loop_deltas, net.layers, net.lam, X, Y)
+    mine = np.concatenate([g.ravel() for pair in grads for g in pair])
+    assert nw.relative_error(mine, nw.numerical_gradient(net, X, Y)) < 1e-8
+
+
+@pytest.mark.parametrize("student, phrase", [
+    (lambda d, W, a, lam: (d @ W) * lam * a * (1 - a), "delta_next @ W_next.T, not delta_next @ W_next"),
+    (lambda d, W, a, lam: d @ W.T, "That is ∂E/∂a"),
+    (lambda d, W, a, lam: (d @ W.T) * a * (1 - a), "the factor λ is missing"),
+    (lambda d, W, a, lam: (d @ W.T) * lam * nw.sigmoid(a, lam) * (1 - nw.sigmoid(a, lam)),
+     "without applying the sigmoid again"),
+    (lambda d, W, a, lam: (d[:, :1] * W[:, 0]) * lam * a * (1 - a), "You pass back only the first unit's delta"),
+    (lambda d, W, a, lam: np.sum((d @ W.T) * lam * a * (1 - a), axis=0), "one row per sample"),
+    (lambda d, W, a, lam: (d @ W.T) * lam * a * (1 + a), "expected"),
+])
+def test_hidden_deltas_mistakes_are_explained(student, phrase):
+    feedback = ex.check_hidden_deltas(student)
+    assert feedback.correct is False and phrase in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("junk, correct, phrase", [
+    (np.zeros((3, 2)), False, "should be a function"),
+    (lambda d, W, a, lam: None, None, "returns None"),
+    (lambda d, W, a, lam: d.T @ W * a, False, "delta_next @ W_next.T"),  # a shape error gets the hint
+    (lambda d, W, a, lam: "delta", False, "must return an array of numbers"),
+    (lambda d, W, a, lam: np.full(a.shape, np.inf), False, "contain nan or inf"),
+])
+def test_hidden_deltas_junk_gets_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_hidden_deltas(junk)
+    assert feedback.correct is correct and phrase in feedback.message, feedback.message
+
+
+def test_hidden_deltas_that_keep_state_fail_in_the_backward_pass():
+    calls = []
+
+    def stateful(d, W, a, lam):
+        calls.append(1)
+        return ex.hidden_deltas(d, W, a, lam) * (1.0 if len(calls) <= 3 else 1.5)
+
+    feedback = ex.check_hidden_deltas(stateful)
+    assert feedback.correct is False and "does it keep something between calls" in feedback.message

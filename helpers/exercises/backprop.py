@@ -1,4 +1,6 @@
-"""Checks for notebook 03 (backpropagation in a small sigmoid network)."""
+"""Checks for notebook 03 (backpropagation in a small sigmoid network): two deltas by hand, two predictions
+(the cost of finite differences, per-sample against full batch), a stalling λ, and two pieces of code to
+write (a central-difference gradient, the deltas of a hidden layer in matrix form)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,23 @@ import math
 import numpy as np
 
 from .. import data
-from ..network import LAM_MAX, Network, first_epoch_solved, network_at, stalled, train
-from . import numeric, right, wrong
+from ..network import (
+    LAM_MAX,
+    Network,
+    first_epoch_solved,
+    forward_passes,
+    network_at,
+    relative_error,
+    sigmoid,
+    stalled,
+    train,
+)
+from . import Feedback, _numbers, _short, numeric, right, wrong
 
 #: The numbers of exercises 1 and 2 (an output unit, then a hidden unit feeding it).
 OUTPUT = {"o": 0.8, "y": 1.0, "lam": 2.0}
 HIDDEN = {"h": 0.5, "w": 1.5}
-#: The XOR training run of the notebook, used by exercise 4.
+#: The XOR training run of the notebook, used by exercise 5 and prediction 2.
 XOR_RUN = {"hidden": 4, "lr": 1.0, "momentum": 0.9, "epochs": 300, "mode": "sample", "seed": 0}
 
 
@@ -68,14 +80,14 @@ def check_hidden_delta(value):
 
 @numeric("a whole number of forward passes")
 def check_forward_passes(value, n_in=2, hidden=8):
-    """Exercise 3: forward passes central differences need for a whole gradient of a 2-8-1 network."""
-    weights = n_in * hidden + hidden
-    n_params = weights + hidden + 1
-    expected = 2 * n_params
+    """Prediction 1: forward passes central differences need for a whole gradient of a 2-8-1 network."""
+    n_params = Network.random(n_in, hidden, rng=np.random.default_rng(0)).n_params
+    weights = n_params - hidden - 1
+    expected = forward_passes(n_params, "central")
     if value == expected:
         return right(f"{n_in}·{hidden} + {hidden} + {hidden} + 1 = {n_params} parameters, two passes each: "
                      f"{expected} forward passes, against one forward and one backward pass for backpropagation.")
-    if value == n_params + 1:
+    if value == forward_passes(n_params, "forward"):
         return wrong("That is the count for the lecture's forward difference (one pass per parameter plus one "
                      "for E(w)). Central differences evaluate E(w + ε) and E(w − ε) for every parameter.")
     if value == n_params:
@@ -83,6 +95,9 @@ def check_forward_passes(value, n_in=2, hidden=8):
     if value == 2 * weights:
         return wrong(f"Do not forget the biases: {hidden} in the hidden layer and one at the output are "
                      "parameters too.")
+    if value in (1, 2, 3):
+        return wrong("That is backpropagation's cost (one forward and one backward pass). Finite differences "
+                     "nudge one parameter at a time and evaluate E again for each nudge.")
     return wrong(f"Count the parameters (weights and biases of a {n_in}-{hidden}-1 network), then two forward "
                  f"passes per parameter; {value:g} is not it.")
 
@@ -97,7 +112,7 @@ def xor_history(lam, run=None):
 
 @numeric("a steepness λ")
 def check_stalling_lambda(value):
-    """Exercise 4: a steepness λ at which the notebook's XOR training stalls."""
+    """Exercise 5: a steepness λ at which the notebook's XOR training stalls."""
     if not 0.0 < value <= LAM_MAX:
         return wrong(f"λ must be in (0, {LAM_MAX:g}].")
     history = xor_history(value)
@@ -126,3 +141,265 @@ def check_stalling_lambda(value):
     return right(f"Stalled at E = {history.losses[-1]:.3g} with outputs {outputs}: the run settled where the "
                  "gradient is (nearly) zero but some corners are still wrong, a poor local minimum or a flat "
                  "region. Try a very large or a very small λ to see the two textbook ways of stalling.")
+
+
+# -- prediction 2: per-sample against full batch ---------------------------------------------------------
+#: "Reaches E < ERROR_LEVEL": the level of prediction 2; runs within SAME_WITHIN (relative) count as the same.
+ERROR_LEVEL, SAME_WITHIN = 0.1, 0.1
+_CHOICES = {"per-sample": ("per-sample", "per sample", "sample", "sgd", "online"),
+            "full-batch": ("full-batch", "full batch", "batch", "full"),
+            "about the same": ("about the same", "the same", "same", "equal", "neither", "both")}
+
+
+def epochs_to_error(mode, level=ERROR_LEVEL, momentum=0.0):
+    """First epoch after which the notebook's XOR run (η = 1, seed 0) has E < ``level`` (None: never)."""
+    X, y = data.xor()
+    net = Network.random(2, XOR_RUN["hidden"], lam=1.0, rng=np.random.default_rng(XOR_RUN["seed"]))
+    history = train(net, X, y, lr=XOR_RUN["lr"], momentum=momentum, epochs=XOR_RUN["epochs"], mode=mode)
+    below = np.flatnonzero(history.losses < level)
+    return int(below[0]) if below.size else None
+
+
+def check_sample_or_batch(answer):
+    """Prediction 2: without momentum, at η = 1, does per-sample or full-batch training reach E < 0.1 in
+    fewer epochs on XOR, or do they take about the same number?"""
+    if answer is ... or answer is None:
+        return Feedback(None, "Replace ... with your prediction, 'per-sample', 'full-batch' or 'about the same', "
+                              "then run the cell again.")
+    key = answer.strip().lower().replace("_", " ") if isinstance(answer, str) else None
+    choice = next((c for c, names in _CHOICES.items() if key in names), None)
+    if choice is None:
+        return wrong(f"Answer with one of the strings 'per-sample', 'full-batch' or 'about the same'; got {answer!r}.")
+    sample, batch = epochs_to_error("sample"), epochs_to_error("batch")
+    if abs(sample - batch) <= SAME_WITHIN * max(sample, batch):
+        expected = "about the same"
+    else:
+        expected = "per-sample" if sample < batch else "full-batch"
+    counts = (f"Epochs to E < {ERROR_LEVEL:g} with η = {XOR_RUN['lr']:g}, μ = 0: per-sample {sample}, "
+              f"full batch {batch}.")
+    why = ("A full-batch step follows the gradient of E = Σ Eᵢ, the sum of the four samples' gradients, so "
+           "one full-batch step goes about as far as the four small per-sample steps of an epoch.")
+    if choice == expected:
+        return right(f"{counts} {why} Four times as many updates is not four times as fast.")
+    if choice == "per-sample":
+        return wrong(f"{counts} Per-sample training makes 4 updates per epoch, but each follows one sample's "
+                     f"Eᵢ only. {why}")
+    return wrong(f"{counts} Full batch's gradient is exact, but it makes one update per epoch. {why}")
+
+
+# -- exercise 4 (code): a central-difference gradient -------------------------------------------------------
+def central_difference(E, w, eps):
+    """The reference: (E(w + ε·eₖ) − E(w − ε·eₖ)) / 2ε for every weight k, one weight nudged at a time."""
+    w = np.asarray(w, dtype=float)
+    grad = np.empty_like(w)
+    for k in range(w.size):
+        plus, minus = w.copy(), w.copy()
+        plus[k] += eps
+        minus[k] -= eps
+        grad[k] = (E(plus) - E(minus)) / (2.0 * eps)
+    return grad
+
+
+def deep_example(seed=5):
+    """A 2-3-2-2 network (two hidden layers, two outputs), five samples and their targets."""
+    rng = np.random.default_rng(seed)
+    net = Network.random(2, (3, 2), n_out=2, rng=rng)
+    return net, rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))
+
+
+def _difference_cases():
+    net, X, Y = deep_example()
+    return [
+        ("E(w) = Σ w³", lambda w: float(np.sum(w**3)), np.array([1.0, -2.0, 0.5]), 0.1),
+        ("E(w) = w₀²·w₁ + sin(w₂)·w₀", lambda w: float(w[0] ** 2 * w[1] + np.sin(w[2]) * w[0]),
+         np.array([0.5, -1.0, 2.0]), 1e-3),
+        ("E(w) = e^w₀", lambda w: float(np.exp(w[0])), np.array([0.3]), 1e-4),
+        ("the error of a 2-3-2-2 network", lambda w: net.with_vector(w).error(X, Y), net.vector(), 1e-5),
+    ]
+
+
+def _one_at_a_time(step):
+    def gradient(E, w, eps):
+        grad = np.empty_like(w)
+        for k in range(w.size):
+            e = np.zeros_like(w)
+            e[k] = eps
+            grad[k] = step(E, w, e, eps)
+        return grad
+    return gradient
+
+
+_DIFFERENCE_MISTAKES = [
+    (_one_at_a_time(lambda E, w, e, eps: (E(w + e) - E(w)) / eps),
+     "That is the forward difference (E(w + ε·eₖ) − E(w))/ε, the lecture's formula. The central difference "
+     "nudges both ways: (E(w + ε·eₖ) − E(w − ε·eₖ))/(2ε)."),
+    (_one_at_a_time(lambda E, w, e, eps: (E(w) - E(w - e)) / eps),
+     "That is a one-sided difference (E(w) − E(w − ε·eₖ))/ε. The central difference nudges both ways: "
+     "(E(w + ε·eₖ) − E(w − ε·eₖ))/(2ε)."),
+    (_one_at_a_time(lambda E, w, e, eps: (E(w + e) - E(w - e)) / eps),
+     "Your gradient is twice the central difference: divide by 2ε, the distance between w − ε·eₖ and w + ε·eₖ."),
+    (_one_at_a_time(lambda E, w, e, eps: (E(w - e) - E(w + e)) / (2.0 * eps)),
+     "Your gradient has the wrong sign, so a step against it would go uphill: E at the nudge up comes first, "
+     "E(w + ε·eₖ) − E(w − ε·eₖ)."),
+    (_one_at_a_time(lambda E, w, e, eps: (E(w + eps) - E(w - eps)) / (2.0 * eps)),
+     "You nudge every weight at once (w + ε adds ε to all of them): nudge one weight k at a time, w + ε·eₖ, "
+     "and leave the others where they are."),
+]
+
+
+def _call(student, name, args, where):
+    """(result as an array, None) or (None, the feedback for junk)."""
+    try:
+        with np.errstate(all="ignore"):
+            got = student(*args)
+    except Exception as err:  # the student's code: any error is feedback
+        hint = ""
+        if name == "hidden_deltas" and isinstance(err, ValueError) and any(
+                w in str(err) for w in ("matmul", "shape", "broadcast")):
+            hint = (" The weights W_next have one row per unit of layer l and one column per unit of layer l + 1: "
+                    "the deltas go back with delta_next @ W_next.T.")
+        return None, wrong(f"Your {name} raised {type(err).__name__}: {err} (for {where}).{hint}")
+    if got is None:
+        return None, Feedback(None, f"Your {name} returns None: write its body in place of ... and end it with "
+                                    "a return.")
+    if isinstance(got, (str, bytes)) or not _numbers(got):
+        return None, wrong(f"{name} must return an array of numbers, got {_short(got)} (for {where}).")
+    return np.asarray(got, dtype=float), None
+
+
+def _agrees(got, want):
+    return got.shape == want.shape and np.allclose(got, want, rtol=1e-7, atol=1e-10 * max(1.0, np.abs(want).max()))
+
+
+def check_central_difference(student):
+    """Exercise 4: the student's ``central_difference(E, w, eps)`` against :func:`central_difference`
+    on four functions, then as the check of backpropagation on a network with two hidden layers."""
+    name = "central_difference"
+    if student is ... or student is None:
+        return Feedback(None, f"Write the function {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"{name} should be a function, def {name}(E, w, eps), got {_short(student)}.")
+    cases = _difference_cases()
+    for label, E, w, eps in cases:
+        where = f"{label} at w = {_short(w)}, ε = {eps:g}"
+        given = w.copy()
+        got, feedback = _call(student, name, (E, given, eps), where)
+        if feedback:
+            return feedback
+        want = central_difference(E, w, eps)
+        if got.shape != want.shape:
+            return wrong(f"Your gradient has shape {got.shape}; it needs one partial derivative per weight, shape "
+                         f"{want.shape} (for {where}).")
+        if not np.all(np.isfinite(got)):
+            return wrong(f"Your gradient contains nan or inf (for {where}): a division by zero?")
+        if not np.allclose(given, w, rtol=1e-12, atol=1e-15):
+            return wrong(f"Your function changed the w it was given, from {_short(w)} to {_short(given)}: nudge a "
+                         "copy (plus = w.copy()), or put each weight back after nudging it.")
+        if _agrees(got, want):
+            continue
+        for mistake, message in _DIFFERENCE_MISTAKES:
+            with np.errstate(all="ignore"):
+                typical = mistake(E, w.copy(), eps)
+            if _agrees(got, typical):
+                return wrong(f"{message} (For {where}: you get {_short(got)}, expected {_short(want)}.)")
+        if not np.any(got) and np.any(want):
+            return wrong(f"All your partial derivatives are 0 (for {where}): are plus and minus the same array? "
+                         "plus = w does not copy w, so nudging plus nudges w and minus too; use w.copy().")
+        return wrong(f"For {where} you get {_short(got)}; expected {_short(want)}.")
+    net, X, Y = deep_example()  # the last case: its gradient, by the student's code, against backpropagation
+    error = relative_error(net.gradient(X, Y), got)
+    if error > 1e-8:
+        return wrong(f"Right on the four test functions, but on the 2-3-2-2 network it differs from backpropagation "
+                     f"by a relative error of {error:.1e}.")
+    return right(f"{name} agrees with the reference on all {len(cases)} functions, and on a network with two "
+                 "hidden layers and two outputs it agrees with backpropagation to a relative error below 1e-8.")
+
+
+# -- exercise 3 (code): the deltas of a hidden layer ----------------------------------------------------------
+def hidden_deltas(delta_next, W_next, a, lam):
+    """The reference: δˡ = (δˡ⁺¹ · (Wˡ⁺¹)ᵀ) ⊙ λ·aˡ(1 − aˡ), samples in rows."""
+    return (delta_next @ W_next.T) * lam * a * (1.0 - a)
+
+
+def _delta_cases():
+    rng = np.random.default_rng(12)
+    shapes = [(3, 2, 2, 1.0), (4, 3, 2, 2.0), (1, 2, 3, 0.5)]  # samples, units of layer l, of layer l + 1, λ
+    return [(rng.standard_normal((n, k)), rng.standard_normal((m, k)), rng.uniform(0.05, 0.95, (n, m)), lam)
+            for n, m, k, lam in shapes]
+
+
+_DELTA_MISTAKES = [
+    (lambda d, W, a, lam: (d @ W) * lam * a * (1 - a),
+     "Pass the deltas back along the weights, δˡ⁺¹·(Wˡ⁺¹)ᵀ: W_next has one row per unit of layer l, so it is "
+     "delta_next @ W_next.T, not delta_next @ W_next."),
+    (lambda d, W, a, lam: d @ W.T,
+     "That is ∂E/∂a, the sum over the next layer of delta × weight. The delta is ∂E/∂z: multiply by the slope "
+     "λ·a(1 − a)."),
+    (lambda d, W, a, lam: (d @ W.T) * a * (1 - a),
+     "The sigmoid's slope is λ·a(1 − a): the factor λ is missing."),
+    (lambda d, W, a, lam: (d @ W.T) * lam * sigmoid(a, lam) * (1 - sigmoid(a, lam)),
+     "a already holds the units' outputs, a = σ(z): the slope is λ·a(1 − a), without applying the sigmoid again."),
+    (lambda d, W, a, lam: (d[:, :1] * W[:, 0]) * lam * a * (1 - a),
+     "You pass back only the first unit's delta. A hidden unit feeds every unit of the next layer, so "
+     "∂E/∂aⱼ = Σₖ δₖ·wⱼₖ sums over all of them: delta_next @ W_next.T."),
+]
+
+
+def backward_with(deltas, layers, lam, X, Y):
+    """Backpropagation in matrix form with ``deltas(delta_next, W_next, a, lam)`` for the hidden layers:
+    [(∂E/∂W, ∂E/∂b) of every layer]."""
+    a = [X]
+    for W, b in layers:
+        a.append(sigmoid(a[-1] @ W + b, lam))
+    delta = (a[-1] - Y) * lam * a[-1] * (1.0 - a[-1])
+    grads = []
+    for k in range(len(layers), 0, -1):
+        grads.append((a[k - 1].T @ delta, delta.sum(axis=0)))
+        if k > 1:
+            delta = np.asarray(deltas(delta, layers[k - 1][0], a[k - 1], lam), dtype=float)
+    return grads[::-1]
+
+
+def check_hidden_deltas(student):
+    """Exercise 3: the student's ``hidden_deltas(delta_next, W_next, a, lam)`` against
+    :func:`hidden_deltas` on three layers, then inside a whole backward pass of a 2-3-2-2 network."""
+    name = "hidden_deltas"
+    if student is ... or student is None:
+        return Feedback(None, f"Write the function {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"{name} should be a function, def {name}(delta_next, W_next, a, lam), got {_short(student)}.")
+    cases = _delta_cases()
+    for d, W, a, lam in cases:
+        where = f"{len(a)} sample(s), {W.shape[0]} units in layer l, {W.shape[1]} in layer l + 1, λ = {lam:g}"
+        got, feedback = _call(student, name, (d.copy(), W.copy(), a.copy(), lam), where)
+        if feedback:
+            return feedback
+        want = hidden_deltas(d, W, a, lam)
+        if got.shape != want.shape:
+            return wrong(f"Your deltas have shape {got.shape}; they need one row per sample and one column per unit "
+                         f"of layer l, shape {want.shape} (for {where}).")
+        if not np.all(np.isfinite(got)):
+            return wrong(f"Your deltas contain nan or inf (for {where}).")
+        if _agrees(got, want):
+            continue
+        for mistake, message in _DELTA_MISTAKES:
+            try:
+                typical = mistake(d, W, a, lam)
+            except ValueError:  # a shape mismatch: this mistake cannot be made with these shapes
+                continue
+            if _agrees(got, typical):
+                return wrong(f"{message} (For {where}.)")
+        return wrong(f"For {where} you get {_short(got)}; expected {_short(want)}.")
+    net, X, Y = deep_example()
+    try:
+        with np.errstate(all="ignore"):
+            mine = np.concatenate([g.ravel() for pair in backward_with(student, net.layers, net.lam, X, Y)
+                                   for g in pair])
+    except Exception as err:  # the student's code inside a whole backward pass
+        return wrong(f"Right on the three layers, but inside a whole backward pass of the 2-3-2-2 network your "
+                     f"{name} raised {type(err).__name__}: {err}.")
+    if mine.shape != (net.n_params,) or not np.allclose(mine, net.gradient(X, Y), rtol=1e-9, atol=1e-12):
+        return wrong("Right on the three layers, but inside a whole backward pass it gives a different gradient: "
+                     "does it keep something between calls?")
+    return right(f"{name} agrees with the reference on all {len(cases)} layers, and a whole backward pass of the "
+                 "2-3-2-2 network with it gives helpers' gradient.")

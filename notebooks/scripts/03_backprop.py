@@ -28,12 +28,16 @@
 #   output and the hidden layer;
 # - the chain rule ∂E/∂w = ∂E/∂y · ∂y/∂z · ∂z/∂w with ∂y/∂z = λ·y(1 − y), and why the output
 #   layer's ∂E/∂o is (o − y);
+# - the same in matrix form for any number of layers, $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda a^{l}(1 - a^{l})$,
+#   on a network with two hidden layers and two outputs;
 # - to check a gradient against forward and central differences, and how to read the relative error;
 # - why backpropagation (two passes) beats finite differences (one or two passes *per weight*);
-# - per-sample and full-batch training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$.
+# - per-sample and full-batch training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$;
+# - and you will write two pieces of it yourself: a hidden layer's backward step and a central-difference
+#   gradient.
 #
-# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb)
-# · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
+# **Time:** about 80 minutes for sections 1 to 6; the two "Going further" sections at the end are optional.
+# · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb) · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import math
@@ -63,11 +67,21 @@ helpers.use_house_style()
 #
 # $$E = \frac{1}{2}\sum_{i} (y_i - o_i)^2 .$$
 #
+# > **Note — notation.** Three symbols mean something else elsewhere. **λ** is the sigmoid's steepness here;
+# > on the lecture's slide about x² it is the learning rate, and in notebooks 04 and 05 it is a curvature
+# > (the second derivative, an eigenvalue of the Hessian). The learning rate is always **η** in these notebooks.
+# > **E** is a *sum* over the samples, with a ½; notebooks 04 and 05 minimise the *mean*. A step of η on the
+# > sum is a step of n·η on the mean, so this notebook's η = 1 (on XOR's 4 samples) and notebook 04's
+# > η = 0.05 (on the mean over 1000 points) cannot be compared. **Iteration and epoch**: the lecture says
+# > "the iteration, or epoch, is finished"; here an *iteration* (an update) is one change of the weights and
+# > an *epoch* one pass over all the samples. Per-sample training makes n iterations per epoch, full-batch
+# > training one.
+#
 # Two careful points about the sigmoid before we use it:
 #
 # - **Overflow.** Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows
 #   (the result 0 is still right, but numpy warns, and the derivative written as
-#   $e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\infty/\infty = \text{nan}$). `helpers.network.sigmoid` only ever evaluates
+#   $\lambda e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\lambda \cdot \infty/\infty = \text{nan}$; the cell below shows it for λ = 1). `helpers.network.sigmoid` only ever evaluates
 #   $e^{-\lambda|z|} \le 1$: for $z \ge 0$ it returns $1/(1 + e^{-\lambda|z|})$, for $z < 0$ the equal $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$.
 # - **The derivative.** dy/dz = λ·y(1 − y), in terms of the output y that the forward pass already
 #   computed. It is largest at z = 0, where it is λ/4, and vanishes where the unit saturates.
@@ -226,52 +240,72 @@ for seed, (n_in, hidden, lam) in enumerate([(2, 3, 1.0), (2, 8, 0.5), (3, 5, 2.0
 # were drawn with standard deviation 1/λ, so that λz stays of order one: on a network whose units are
 # all saturated the gradient itself is tiny, and the *relative* error of any numerical estimate grows
 # accordingly (that is a property of the check, not of backpropagation).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Beyond one neuron: two hidden layers and two outputs
 #
-# **How small should ε be?** Two errors pull in opposite directions. The *truncation* error of the
-# formula falls with ε (like ε for the forward difference, ε² for the central one); the *round-off*
-# error grows like $\varepsilon_\text{mach} \cdot E/\varepsilon$, because $E(w + \varepsilon)$ and $E(w)$ agree in more and more leading digits. The
-# best ε balances them: of the order of $\sqrt{\varepsilon_\text{mach}} \approx \text{1e-8}$ for forward and $\sqrt[3]{\varepsilon_\text{mach}} \approx \text{6e-6}$ for central
-# differences ($\varepsilon_\text{mach} \approx \text{2.2e-16}$), shifted a little by the sizes of E and of its derivatives.
+# The network above has one hidden layer and one output, so a hidden unit's $\partial E/\partial h_j$ was a single term,
+# $\delta_o w_{2j}$. In general a unit feeds *every* unit of the next layer, and its error signal is the sum over
+# them, $\partial E/\partial a_j = \sum_k \delta_k\, w_{jk}$. Written for a whole layer and a whole batch at once (samples
+# in the rows of $A^{l}$, the outputs of layer $l$; $A^0 = X$), with the matrix products this sum becomes:
+#
+# $$Z^{l} = A^{l-1} W^{l} + b^{l}, \quad A^{l} = \sigma(Z^{l}), \qquad
+# \delta^{L} = (A^{L} - Y) \odot \lambda A^{L}(1 - A^{L}), \qquad
+# \delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda A^{l}(1 - A^{l}),$$
+#
+# $$\frac{\partial E}{\partial W^{l}} = (A^{l-1})^{\mathsf T} \delta^{l}, \qquad
+# \frac{\partial E}{\partial b^{l}} = \text{the sum of the rows of } \delta^{l} .$$
+#
+# ($\odot$ multiplies elementwise. Books that store samples as columns write the same rule as
+# $\delta^{l} = (W^{l+1})^{\mathsf T} \delta^{l+1} \odot \sigma'(z^{l})$.) Here it is on a network with 2 inputs, two hidden layers of 3
+# and 2 units and 2 outputs, for five samples, checked against helpers and against central differences:
 
-# %% slideshow={"slide_type": "subslide"}
-rng = np.random.default_rng(7)
-net_c = nw.Network.random(3, 4, rng=rng)
-X_c, y_c = rng.standard_normal((20, 3)), rng.uniform(0.0, 1.0, 20)
-g_bp = net_c.gradient(X_c, y_c)
-eps_values = np.logspace(-14, -1, 53)
-errs = {m: [nw.relative_error(g_bp, nw.numerical_gradient(net_c, X_c, y_c, method=m, eps=e)) for e in eps_values]
-        for m in ("forward", "central")}
+# %% slideshow={"slide_type": "-"}
+rng = np.random.default_rng(5)
+net2 = nw.Network.random(2, (3, 2), n_out=2, rng=rng)              # 2 inputs → 3 → 2 hidden units → 2 outputs
+X2, Y2 = rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))  # five samples, two targets each
+lam2 = net2.lam
 
-fig, ax = plotting.new_figure(width=9.0, height=4.6)
-colors = {"forward": plotting.OKABE_ITO["blue"], "central": plotting.OKABE_ITO["vermillion"]}
-for m, values in errs.items():
-    ax.loglog(eps_values, values, "o-", ms=4, color=colors[m], label=f"{m} difference")
-ax.loglog(eps_values, 1e-14 / eps_values, "--", color=plotting.CURVE, lw=1, label="slope −1: round-off ∝ 1/ε")
-ax.text(8e-2, 3e-11, "truncation:\n∝ ε (forward)\n∝ ε² (central)", ha="right", va="bottom")
-ax.text(1e-13, 1e-10, "round-off\ndominates", ha="left")
-ax.set(xlabel="step ε", ylabel="relative error against backprop", ylim=(1e-12, 1),
-       title="finite differences: error against the step ε")
-ax.legend(loc="upper center")
-plotting.show(fig, "Log-log plot of the relative error of forward and central differences against the step "
-              "epsilon from 1e-14 to 0.1. Both curves are V-shaped: on the right the error falls as epsilon "
-              "shrinks (slope 1 for forward, slope 2 for central), on the left both rise together with slope -1 "
-              "as round-off takes over. The forward difference is best near 1e-7, the central one near 1e-5, "
-              "about two orders of magnitude more accurate.")
-# Where exactly the minimum falls is rounding noise; the ranges it falls in are not.
-expected = {"forward": (1e-7, 1e-8, 1e-6), "central": (1e-9, 1e-6, 1e-4)}  # error below, best ε from, to
-for m, values in errs.items():
-    best = int(np.argmin(values))
-    bound, low, high = expected[m]
-    print(f"{m:<8} difference: smallest relative error below {bound:.0e}: {values[best] < bound}, "
-          f"at an ε between {low:.0e} and {high:.0e}: {low <= eps_values[best] <= high}")
+A = [X2]                                         # forward phase, a whole layer at a time: A[k] = outputs of layer k
+for W, b in net2.layers:
+    A.append(nw.sigmoid(A[-1] @ W + b, lam2))
+delta = (A[-1] - Y2) * lam2 * A[-1] * (1 - A[-1])   # δ of the output layer: one row per sample, one column per unit
+grads = []
+for k in range(len(net2.layers), 0, -1):         # backward phase, from the output layer back
+    W = net2.layers[k - 1][0]
+    grads.insert(0, (A[k - 1].T @ delta, delta.sum(axis=0)))        # ∂E/∂W = Aᵀδ, ∂E/∂b = sum of δ's rows
+    print(f"layer {k}: δ {delta.shape} (samples × units), W and ∂E/∂W {W.shape} (inputs × units)")
+    if k > 1:                                                       # δ of layer k − 1: passed back along W,
+        delta = (delta @ W.T) * lam2 * A[k - 1] * (1 - A[k - 1])   # times the slope λ·a(1 − a)
+
+grad_matrix = np.concatenate([g.ravel() for pair in grads for g in pair])
+print(f"\n{net2.n_params} parameters; matrix form and helpers.network.backward agree to 12 digits:",
+      np.allclose(grad_matrix, net2.gradient(X2, Y2), rtol=1e-12, atol=1e-15))
+rel = nw.relative_error(grad_matrix, nw.numerical_gradient(net2, X2, Y2, method="central"))
+print("relative error against central differences:", "below 1e-9" if rel < 1e-9 else f"{rel:.0e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The cost argument
 #
-# Each finite-difference estimate needs extra evaluations of E, i.e. forward passes over the data:
-# one per parameter plus one (forward difference) or two per parameter (central difference).
-# Backpropagation gets *all* partial derivatives from one forward and one backward pass, and the
-# backward pass costs about as much as the forward pass. A network with 2 inputs and H hidden units
+# Each finite-difference estimate needs extra evaluations of E, i.e. forward passes over the data.
+#
+# **Predict** before you read on: how many forward passes does a *central*-difference gradient of a network
+# with 2 inputs, 8 hidden units and one output need? Answer with a whole number.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_forward_passes(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 2·8 weights into the hidden layer, 8 hidden biases, 8 weights into the output and 1 output bias:
+# 33 parameters, two passes each, 66 forward passes (backpropagation: one forward and one backward).
+# `ex.check_forward_passes(66)`
+# </details>
+#
+# The forward difference needs one pass per parameter plus one for E(w), the central difference two per
+# parameter. Backpropagation gets *all* partial derivatives from one forward and one backward pass, and the
+# backward pass costs about as much as one or two forward passes. A network with 2 inputs and H hidden units
 # has H·(2 + 2) + 1 parameters:
 
 # %% slideshow={"slide_type": "-"}
@@ -283,39 +317,10 @@ for hidden in (2, 8, 32, 128, 512):
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Measured times on 100 samples tell the same story: finite differences grow in proportion to the number
-# of parameters *times* the cost of a forward pass, backpropagation only with the cost of one pass. Run
-# the next cell to measure them on your machine (its output is not stored, because times differ from
-# run to run). On a 2-core laptop one gradient by backpropagation takes a fraction of a millisecond at
-# every size, while central differences grow from about a millisecond at 9 parameters to a few hundred
-# milliseconds at 513. For the lecture's "1M samples and 100k weights" the difference is a factor of
-# about 100 000.
-
-# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output", "timing"]
-def best_time(fn, *args, repeat=3, **kwargs):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(*args, **kwargs)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-rng = np.random.default_rng(11)
-X_t, y_t = rng.standard_normal((100, 2)), rng.uniform(0.0, 1.0, 100)
-sizes, timings = [], {"backpropagation": [], "forward difference": [], "central difference": []}
-for hidden in (2, 4, 8, 16, 32, 64, 128):
-    net_t = nw.Network.random(2, hidden, rng=rng)
-    sizes.append(net_t.n_params)
-    timings["backpropagation"].append(best_time(net_t.gradient, X_t, y_t))
-    timings["forward difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="forward"))
-    timings["central difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="central"))
-
-print("time for one gradient on 100 samples, in ms (measured now, on this machine)")
-print(" parameters   " + "   ".join(f"{label:>18}" for label in timings))
-for k, n_params in enumerate(sizes):
-    print(f"{n_params:11d}   " + "   ".join(f"{1000 * values[k]:18.2f}" for values in timings.values()))
-
+# The count grows with the network: for a network of 100 000 weights (the size the lecture uses, with 1M
+# samples, in its comparison of full batch with SGD) a forward-difference gradient needs about 10⁵ passes
+# over the data, backpropagation the equivalent of 2 to 3 passes (one forward, one backward costing one or
+# two more): a factor of tens of thousands, for every single gradient.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Training
@@ -324,8 +329,7 @@ for k, n_params in enumerate(sizes):
 # with yᵢ, and update the weights with learning rate η. That is **per-sample** training: n updates per
 # pass over the data (an *epoch*), each with the gradient of Eᵢ = ½(yᵢ − oᵢ)². **Full-batch** training
 # makes one update per epoch with the gradient of the whole E = Σᵢ Eᵢ, the sum of the per-sample
-# gradients; for small η one full-batch epoch therefore moves the weights about as far as one
-# per-sample epoch.
+# gradients.
 #
 # > **Note — the momentum formula.** The slide writes $W_{i+1} = -\eta\, \partial E/\partial W_i + \mu W_i$. As printed, the
 # > new weights forget the old ones (there is no $W_i + \dots$), and $\mu W_i$ shrinks the weights instead of
@@ -333,6 +337,15 @@ for k, n_params in enumerate(sizes):
 # > $$\Delta w_t = -\eta\,\frac{\partial E}{\partial w} + \mu\,\Delta w_{t-1}, \qquad w \leftarrow w + \Delta w_t .$$
 # > With μ = 0 it is plain gradient descent; with μ close to 1 the steps keep going in directions
 # > where successive gradients agree.
+#
+# > **Note — ahead of the story.** Like the lecture's backpropagation slide, this section trains with momentum
+# > (μ = 0.9) and compares per-sample with full-batch updates before either has been explained. Notebook 04
+# > explains the first: per-sample updates are *stochastic* gradient descent, why their noise is worth it, why
+# > the samples are shuffled, and mini-batches between the two extremes. Notebook 05 explains the second:
+# > momentum as a moving average of past gradients, why it crosses flat stretches (like XOR's plateau at
+# > E = 0.5 below) sooner, and the limit on η it brings. Here, read μ = 0 as plain gradient descent and
+# > μ = 0.9 as "keep 90 % of the last step". This is classical momentum, with no bias correction (Adam, in
+# > notebook 06, has one).
 #
 # As an update rule (notebook 01's form: parameters, the optimiser's state, the gradient and the
 # hyper-parameters in; new parameters and state out), the state being the last step Δw:
@@ -381,7 +394,22 @@ for corner, target, out in zip(X_xor, y_xor, nw.network_at(xor_run).predict(X_xo
     print(f"x = ({corner[0]:g}, {corner[1]:g})   y = {target:g}   o = {out:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Per-sample against full-batch updates, each with and without momentum, from the same start:
+# Next: per-sample against full-batch updates, each with and without momentum, from the same start.
+#
+# **Predict** before you run it: without momentum (μ = 0) and with the same η = 1, per-sample training makes
+# 4 updates per epoch on XOR and full-batch training one. Which reaches E < 0.1 in fewer epochs? Answer
+# `"per-sample"`, `"full-batch"` or `"about the same"` (within 10 %).
+
+# %% slideshow={"slide_type": "-"}
+ex.check_sample_or_batch(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# About the same (the check prints both epoch counts). A full-batch step follows the gradient of E = Σᵢ Eᵢ,
+# the sum of the four per-sample gradients, so for small η one full-batch epoch moves the weights about as
+# far as one per-sample epoch of four small steps. `ex.check_sample_or_batch("about the same")`
+# </details>
 
 # %% slideshow={"slide_type": "subslide"}
 settings = [("sample", 0.0), ("sample", 0.9), ("batch", 0.0), ("batch", 0.9)]
@@ -466,7 +494,7 @@ plotting.show(fig, "Left: XOR output map, a diagonal orange band through the cor
 #   straight line after 200 epochs (88 % right); with it, it bends around the moons;
 # - per-sample, η = 0.1, then 1, then 1.5: faster and faster, until the first steps drive every unit
 #   into saturation and the run stalls at E = 25 with every output the same (the readout says so);
-# - λ = 5 or more stalls in the same way; λ = 0.05 barely moves at all. Exercise 4 asks why;
+# - λ = 5 or more stalls in the same way; λ = 0.05 barely moves at all. Exercise 5 asks why;
 # - XOR with a single hidden unit: one unit draws one straight boundary, and no straight line
 #   separates XOR, however long it trains. With 2 units and 500 epochs it works.
 
@@ -503,21 +531,61 @@ ex.check_hidden_delta(...)
 # δ = −0.048. `ex.check_hidden_delta(-0.048)`
 # </details>
 #
-# **Exercise 3.** How many forward passes does a central-difference gradient of a network with
-# 2 inputs, 8 hidden units and one output need?
+# **Exercise 3 (code).** Write the backward step of one hidden layer in matrix form, as in section 3:
+# given the deltas of the next layer `delta_next` (one row per sample, one column per unit of layer $l + 1$),
+# the weights `W_next` from layer $l$ to layer $l + 1$ (one row per unit of layer $l$) and the outputs `a` of
+# layer $l$ (one row per sample), return $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda\, a(1 - a)$. The check runs
+# it on three layers, then inside a whole backward pass of a network with two hidden layers.
 
 # %% slideshow={"slide_type": "-"}
-ex.check_forward_passes(...)
+def hidden_deltas(delta_next, W_next, a, lam):
+    ...
+
+
+ex.check_hidden_deltas(hidden_deltas)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# 2·8 weights into the hidden layer, 8 hidden biases, 8 weights into the output and 1 output bias:
-# 33 parameters, two passes each, 66 forward passes (backpropagation: one forward and one backward).
-# `ex.check_forward_passes(66)`
+# ```python
+# def hidden_deltas(delta_next, W_next, a, lam):
+#     return (delta_next @ W_next.T) * lam * a * (1 - a)
+# ```
+#
+# `delta_next @ W_next.T` is, for every sample and every unit j of layer l, the sum $\sum_k \delta_k w_{jk}$ over the
+# units k that j feeds; the elementwise product with λ·a(1 − a) turns ∂E/∂a into ∂E/∂z.
 # </details>
 #
-# **Exercise 4.** Find a steepness λ at which the notebook's XOR training (4 hidden units, η = 1,
+# **Exercise 4 (code).** Write the central-difference gradient: for a function `E` of a parameter vector `w`
+# (a numpy array), return the vector of $\big(E(w + \varepsilon e_k) - E(w - \varepsilon e_k)\big)/(2\varepsilon)$, nudging one weight k
+# at a time and leaving `w` itself unchanged. The check runs it on four functions, the last one a network's
+# error `lambda v: net.with_vector(v).error(X, Y)`, and compares that gradient with backpropagation.
+
+# %% slideshow={"slide_type": "-"}
+def central_difference(E, w, eps):
+    ...
+
+
+ex.check_central_difference(central_difference)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def central_difference(E, w, eps):
+#     grad = np.zeros_like(w)
+#     for k in range(len(w)):
+#         plus, minus = w.copy(), w.copy()
+#         plus[k] += eps
+#         minus[k] -= eps
+#         grad[k] = (E(plus) - E(minus)) / (2 * eps)
+#     return grad
+# ```
+#
+# Two passes per weight: this is the 2·(number of parameters) of the cost argument.
+# </details>
+#
+# **Exercise 5.** Find a steepness λ at which the notebook's XOR training (4 hidden units, η = 1,
 # μ = 0.9, 300 epochs, seed 0) stalls, and explain why it does. You may try values with
 # `ex.xor_history(lam)` or in the widget (data XOR, per-sample, η = 1, 4 hidden units) first.
 
@@ -539,12 +607,96 @@ ex.check_stalling_lambda(...)
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): how small should ε be?
+#
+# Not needed for notebook 04: section 3 used the defaults ε = 1e−7 (forward) and 1e−5 (central); this
+# section shows why those.
+#
+# **How small should ε be?** Two errors pull in opposite directions. The *truncation* error of the
+# formula falls with ε (like ε for the forward difference, ε² for the central one); the *round-off*
+# error grows like $\varepsilon_\text{mach} \cdot E/\varepsilon$, because $E(w + \varepsilon)$ and $E(w)$ agree in more and more leading digits. The
+# best ε balances them: of the order of $\sqrt{\varepsilon_\text{mach}} \approx \text{1e-8}$ for forward and $\sqrt[3]{\varepsilon_\text{mach}} \approx \text{6e-6}$ for central
+# differences ($\varepsilon_\text{mach} \approx \text{2.2e-16}$), shifted a little by the sizes of E and of its derivatives.
+
+# %% slideshow={"slide_type": "subslide"}
+rng = np.random.default_rng(7)
+net_c = nw.Network.random(3, 4, rng=rng)
+X_c, y_c = rng.standard_normal((20, 3)), rng.uniform(0.0, 1.0, 20)
+g_bp = net_c.gradient(X_c, y_c)
+eps_values = np.logspace(-14, -1, 53)
+errs = {m: [nw.relative_error(g_bp, nw.numerical_gradient(net_c, X_c, y_c, method=m, eps=e)) for e in eps_values]
+        for m in ("forward", "central")}
+
+fig, ax = plotting.new_figure(width=9.0, height=4.6)
+colors = {"forward": plotting.OKABE_ITO["blue"], "central": plotting.OKABE_ITO["vermillion"]}
+for m, values in errs.items():
+    ax.loglog(eps_values, values, "o-", ms=4, color=colors[m], label=f"{m} difference")
+ax.loglog(eps_values, 1e-14 / eps_values, "--", color=plotting.CURVE, lw=1, label="slope −1: round-off ∝ 1/ε")
+ax.text(8e-2, 3e-11, "truncation:\n∝ ε (forward)\n∝ ε² (central)", ha="right", va="bottom")
+ax.text(1e-13, 1e-10, "round-off\ndominates", ha="left")
+ax.set(xlabel="step ε", ylabel="relative error against backprop", ylim=(1e-12, 1),
+       title="finite differences: error against the step ε")
+ax.legend(loc="upper center")
+plotting.show(fig, "Log-log plot of the relative error of forward and central differences against the step "
+              "epsilon from 1e-14 to 0.1. Both curves are V-shaped: on the right the error falls as epsilon "
+              "shrinks (slope 1 for forward, slope 2 for central), on the left both rise together with slope -1 "
+              "as round-off takes over. The forward difference is best near 1e-7, the central one near 1e-5, "
+              "about two orders of magnitude more accurate.")
+# Where exactly the minimum falls is rounding noise; the ranges it falls in are not.
+expected = {"forward": (1e-7, 1e-8, 1e-6), "central": (1e-9, 1e-6, 1e-4)}  # error below, best ε from, to
+for m, values in errs.items():
+    best = int(np.argmin(values))
+    bound, low, high = expected[m]
+    print(f"{m:<8} difference: smallest relative error below {bound:.0e}: {values[best] < bound}, "
+          f"at an ε between {low:.0e} and {high:.0e}: {low <= eps_values[best] <= high}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): measured times
+#
+# Not needed for notebook 04: the count of forward passes above is the argument; this section measures it.
+#
+# Measured times on 100 samples tell the same story: finite differences grow in proportion to the number
+# of parameters *times* the cost of a forward pass, backpropagation only with the cost of one pass. Run
+# the next cell to measure them on your machine (its output is not stored, because times differ from
+# run to run). On a 2-core laptop one gradient by backpropagation takes a fraction of a millisecond at
+# every size, while central differences grow from about a millisecond at 9 parameters to a few hundred
+# milliseconds at 513.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output", "timing"]
+def best_time(fn, *args, repeat=3, **kwargs):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+rng = np.random.default_rng(11)
+X_t, y_t = rng.standard_normal((100, 2)), rng.uniform(0.0, 1.0, 100)
+sizes, timings = [], {"backpropagation": [], "forward difference": [], "central difference": []}
+for hidden in (2, 4, 8, 16, 32, 64, 128):
+    net_t = nw.Network.random(2, hidden, rng=rng)
+    sizes.append(net_t.n_params)
+    timings["backpropagation"].append(best_time(net_t.gradient, X_t, y_t))
+    timings["forward difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="forward"))
+    timings["central difference"].append(best_time(nw.numerical_gradient, net_t, X_t, y_t, method="central"))
+
+print("time for one gradient on 100 samples, in ms (measured now, on this machine)")
+print(" parameters   " + "   ".join(f"{label:>18}" for label in timings))
+for k, n_params in enumerate(sizes):
+    print(f"{n_params:11d}   " + "   ".join(f"{1000 * values[k]:18.2f}" for values in timings.values()))
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - Forward phase: $z = \sum w_i x_i + b$ and $y = 1/(1 + e^{-\lambda z})$ unit by unit; the sigmoid is evaluated through
 #   $e^{-\lambda|z|}$ so that it never overflows, and its slope is $\lambda \cdot y(1 - y)$.
 # - Backward phase: δₒ = (o − y)·λ·o(1 − o) at the output (∂E/∂o = o − y, not y − o),
 #   δⱼ = (Σ next deltas × weights)·λ·hⱼ(1 − hⱼ) in the hidden layer, and ∂E/∂w = δ × the weight's input.
+# - In matrix form, for any number of layers and a whole batch: $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda A^{l}(1 - A^{l})$ and
+#   $\partial E/\partial W^{l} = (A^{l-1})^{\mathsf T} \delta^{l}$; the product with $(W^{l+1})^{\mathsf T}$ is the sum over every unit a hidden unit feeds.
 # - Backpropagation agrees with central differences to about 1e−10 relative error; forward differences
 #   reach about 1e−8. The best ε balances truncation (falls with ε) and round-off (grows as ε shrinks).
 # - Finite differences cost one or two forward passes per parameter, backpropagation two passes in all.
@@ -553,3 +705,18 @@ ex.check_stalling_lambda(...)
 #
 # **Next:** [04 · SGD and mini-batches](04_minibatch.ipynb): per-sample updates as *stochastic*
 # gradient descent, shuffling, and mini-batches between the two extremes seen here.
+#
+# ### Further reading
+#
+# - DeepLearning.AI on Coursera, *Improving Deep Neural Networks: Hyperparameter Tuning, Regularization and
+#   Optimization* (the lecture's reference): the "Gradient Checking" assignment does section 3's check, the
+#   "Optimization Methods" notebook the mini-batches and momentum of notebooks 04 and 05:
+#   [coursera.org/learn/deep-neural-network](https://www.coursera.org/learn/deep-neural-network).
+# - A. Zhang, Z. Lipton, M. Li, A. Smola, *Dive into Deep Learning*, section 5.3 "Forward Propagation, Backward
+#   Propagation, and Computational Graphs": [d2l.ai](https://d2l.ai/chapter_multilayer-perceptrons/backprop.html);
+#   section 5.4 on vanishing gradients and saturation, and chapter 12 on optimisation:
+#   [d2l.ai](https://d2l.ai/chapter_optimization/index.html).
+# - M. Nielsen, *Neural Networks and Deep Learning*, chapter 2 "How the backpropagation algorithm works", the
+#   same deltas in the same matrix form: [neuralnetworksanddeeplearning.com](http://neuralnetworksanddeeplearning.com/chap2.html).
+# - G. Goh, "Why Momentum Really Works", *Distill* (2017), for the momentum used in section 4:
+#   [distill.pub/2017/momentum](https://distill.pub/2017/momentum/).
