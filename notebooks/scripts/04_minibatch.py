@@ -32,7 +32,7 @@
 #   decaying learning rate removes the noise that is left;
 # - to write the shuffle-and-cut of an epoch yourself.
 #
-# **Time:** about 55 minutes for the core path (sections 1–6); the two "Going further" sections at the end
+# **Time:** about 70 minutes for the core path (sections 1–6); the two "Going further" sections at the end
 # are optional. · [Back to the overview](../README.md) · Next: [05 · momentum](05_momentum.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
