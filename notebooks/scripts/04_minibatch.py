@@ -28,10 +28,22 @@
 # - one loop that is full-batch gradient descent, SGD or mini-batch gradient descent depending on one
 #   number, the batch size b, and what an *epoch* is;
 # - to compare the three by epochs, by gradient evaluations and by wall-clock time;
-# - why a noisy gradient still works: it is right *on average*, its noise shrinks like 1/b, and a
-#   decaying learning rate removes the noise that is left.
+# - why a noisy gradient still works: it is right *on average*, its variance shrinks like 1/b, and a
+#   decaying learning rate removes the noise that is left;
+# - to write the shuffle-and-cut of an epoch yourself.
 #
-# **Time:** about 40 minutes. · [Back to the overview](../README.md) · Next: [05 · momentum](05_momentum.ipynb)
+# **Time:** about 70 minutes for the core path (sections 1–6); the two "Going further" sections at the end
+# are optional. · [Back to the overview](../README.md) · Next: [05 · momentum](05_momentum.ipynb)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note — notation.** The loss $L$ here is the *mean* over the data, $\frac1n\sum_i (y_i-\hat y_i)^2$; notebook 03's
+# > error is $E = \frac12\sum_i (y_i-o_i)^2$, a *sum* with a ½. The gradients differ by the factor $2/n$, so a
+# > learning rate here (η = 0.05) and one there (η = 1) are not comparable. λ is a curvature (an eigenvalue of
+# > the Hessian H), as in notebook 05; on the lecture's x² slide λ is the learning rate, and in notebook 03 the
+# > sigmoid's slope. b is both the intercept of the line and the batch size; the text says which. An
+# > *update* (an iteration) uses one batch; an *epoch* is one pass over all n samples, ⌈n/b⌉ updates. The
+# > lecture's "the iteration, or epoch, is finished" uses the two words for one thing: they coincide only for
+# > full batch, b = n.
 
 # %% slideshow={"slide_type": "-"}
 import time
@@ -181,7 +193,23 @@ def minibatch_descent(x, y, lr, batch_size, epochs, rng, params0=(-1.0, 2.0)):
 # With b = n it is full-batch gradient descent, with b = 1 it is SGD. The tested version,
 # `helpers.regression.fit(x, y, rule, batch_size=…, lr=…)`, runs any update rule this way and returns a run
 # record (parameters after every update, loss, gradient evaluations used, status `converged` / `diverged` /
-# `max_steps`), fast enough for the widget. Given the same seed it makes the same updates as the loop above:
+# `max_steps`), fast enough for the widget. Given the same seed it makes the same updates as the loop above
+# (the cell after the prediction checks it).
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Predict** before you run the comparison: all three methods start at (−1, 2) with η = 0.05 and run 10 epochs,
+# so each spends the same 10 000 per-sample gradient evaluations. Which one ends closest to the exact solution
+# (w*, b*)? Answer `"full batch"`, `"mini-batch"` (b = 32) or `"SGD"` (b = 1).
+
+# %% slideshow={"slide_type": "-"}
+ex.check_closest(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# The mini-batch: the next cell prints the distances. Full batch makes only 10 steps; SGD makes 10 000
+# but each follows one point, so it ends in a wide noise ball. `ex.check_closest("mini-batch")`
+# </details>
 
 # %% slideshow={"slide_type": "-"}
 lr, epochs = 0.05, 10
@@ -251,7 +279,7 @@ plotting.show(fig, "Three contour plots with trajectories from (-1, 2) over 10 e
 # - **epochs**: passes over the data;
 # - **per-sample gradient evaluations**: the arithmetic, machine-independent (an epoch costs n of them
 #   for every method; full batch spends all n before its first step, SGD one);
-# - **wall-clock time** on your machine, for the plain loop of section 2 (the cell after the figure).
+# - **wall-clock time** on your machine (optional: the second "Going further" section measures it).
 #
 # The curves show the *excess loss* L − L* (how much worse than the exact solution) on a log scale.
 
@@ -274,36 +302,6 @@ plotting.show(fig, "Excess loss on a log scale for full batch, mini-batch 32 and
               "magnitude within the first epoch while full batch falls slowly in a straight line; SGD then "
               "fluctuates at a plateau.")
 
-# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output", "timing"]
-# The third clock. With 1000 points a full gradient costs next to nothing, so this one runs on a bigger
-# # copy of the problem: 200 000 points from the same line, every method given 200 ms of updates (the
-# plain loop of section 2; shuffling not counted). Times differ from run to run, so this output is not stored.
-x_big, y_big = linear_regression(200_000, w=2.0, b=-1.0, noise=1.0, rng=np.random.default_rng(1))
-mse_grad(start, x_big, y_big)  # warm-up: the first sweep over new arrays pays for their memory pages
-
-
-def timed_path(batch_size, budget=0.2, seed=1):
-    # The plain loop on the big data set; the clock runs only while updating and stops after `budget` s.
-    rng = np.random.default_rng(seed)
-    theta, path, clock = start, [start], [0.0]
-    while clock[-1] < budget:
-        for idx in batches(len(x_big), batch_size, rng=rng):
-            t0 = time.perf_counter()
-            theta = theta - lr * mse_grad(theta, x_big[idx], y_big[idx])
-            clock.append(clock[-1] + time.perf_counter() - t0)
-            path.append(theta)
-            if clock[-1] >= budget:
-                break
-    return np.array(clock), excess_loss(np.array(path), x_big, y_big)
-
-
-print(f"n = {len(x_big):,}: milliseconds until L - L* < 0.1, and where 200 ms of updates end")
-for name in runs:
-    seconds, losses = timed_path(len(x_big) if name == "full batch" else methods[name])
-    reached = np.flatnonzero(losses < 0.1)
-    when = f"{1000 * seconds[reached[0]]:8.1f} ms" if reached.size else "    never"
-    print(f"{name:<18} {when}   after 200 ms: {len(seconds) - 1:6d} updates, L - L* = {losses[-1]:.1e}")
-
 # %% [markdown] slideshow={"slide_type": "-"}
 # **By evaluations**, SGD and the mini-batch are far ahead: after a few hundred evaluations, fewer than
 # the n = 1000 that full batch spends on its very first step, SGD has already cut the excess loss by more
@@ -320,20 +318,10 @@ for name, b in [("full batch", samples), ("mini-batch b = 256", 256), ("SGD (b =
 # million. When the data are redundant (and big data sets are: the 200 001st point tells little that the
 # first 200 000 did not) the many rough steps get much further.
 #
-# **By wall-clock time** the same holds as soon as a full gradient is expensive. On 200 000 points, on a
-# 2-core laptop, the mini-batch and SGD get below L − L* = 0.1 in about a millisecond, before the first
-# full-batch step (about 3 ms, a sweep over all the data) is even done; full batch needs some 40 sweeps,
-# about 120 ms, to get there. (The cell above measures it on your machine.) Two honest
-# remarks:
-# - A step does not cost in proportion to its batch. Each update also pays a fixed overhead (a Python
-#   loop turn, a few numpy calls, input checks), so an SGD step costs about as much time as a step on 32
-#   points, which does 32 times as much useful work. That is why practice uses mini-batches of a few
-#   dozen to a few hundred points: many updates per epoch like SGD, vectorised arithmetic like full
-#   batch (on a GPU even more so).
-# - Full batch could take larger steps: its gradient has no noise, and it is stable up to η ≈ 0.76 here
-#   (section 1). With η = 0.5 it reaches the exact solution to 1e−9 in 20 epochs (try it in the widget),
-#   which no constant-η SGD run can. The noisy methods buy a *good enough* answer early; section 4 shows
-#   how to make them exact too.
+# Full batch could take larger steps, though: its gradient has no noise, and it is stable up to η ≈ 0.76 here
+# (section 1). With η = 0.5 it reaches the exact solution to 1e−9 in 20 epochs (try it in the widget),
+# which no constant-η SGD run can. The noisy methods buy a *good enough* answer early; section 4 shows
+# how to make them exact too.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Why it works
@@ -354,15 +342,29 @@ print(f"standard error of that mean     = ({stderr[0]:8.4f}, {stderr[1]:8.4f})")
 print(f"difference within 3 standard errors: {bool(np.all(np.abs(g.mean(axis=0) - full) < 3 * stderr))}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# **Its noise falls like 1/b.** Averaging b independent per-sample gradients divides their variance σ² by
-# b. A batch never repeats a point (it is drawn *without* replacement), which helps a little more: the
-# finite-population factor (n − b)/(n − 1) brings the variance to exactly 0 at b = n, where the "batch" is
-# the whole data set:
+# **Predict**: right on average, but noisy. Double the batch from b = 10 to b = 20: by what factor does the
+# *standard deviation* of the batch gradient (its typical distance from ∇L) shrink? Give a number.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_std_ratio(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
 #
-# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 = \frac{\sigma^2}{b}\cdot\frac{n-b}{n-1},
+# By about √2 ≈ 1.41, not 2: doubling b halves the *variance*, and the standard deviation is its square
+# root. In the table below, `np.sqrt(measured[3] / measured[4])` (b = 10 against b = 20). `ex.check_std_ratio(1.41)`
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Its variance falls like 1/b, its standard deviation like 1/√b.** Averaging b independent per-sample
+# gradients divides their variance σ² by b, so halving the noise takes four times the batch. (A batch
+# never repeats a point, which shrinks the variance a little more, by the factor (n − b)/(n − 1); it only
+# matters when b comes near n: see the first "Going further" section.)
+#
+# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 \approx \frac{\sigma^2}{b},
 # \qquad \sigma^2 = \frac1n\sum_i \lVert \nabla(y_i-\hat y_i)^2 - \nabla L\rVert^2 .$$
 #
-# Measured (20 000 batches per size) against predicted:
+# Measured (20 000 batches per size) against the exact prediction $\frac{\sigma^2}{b}\cdot\frac{n-b}{n-1}$:
 
 # %% slideshow={"slide_type": "-"}
 sizes = [1, 2, 5, 10, 20, 50, 100, 200, 500, 800, 950]
@@ -376,31 +378,19 @@ print("   b   measured   predicted   measured/predicted")
 for b, m, p in zip(sizes, measured, predicted, strict=True):
     print(f"{b:4d}  {m:9.4f}  {p:10.4f}   {m / p:6.3f}")
 
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plotting.new_figure(width=9.0, height=4.4)
-b_grid = np.arange(1, n)
-sigma2 = predicted_batch_variance(start, x, y, 1)
-ax.plot(b_grid, sigma2 / b_grid, "--", color=plotting.CURVE, lw=1.5, label="σ²/b (with replacement)")
-ax.plot(b_grid, [sigma2 / b * (n - b) / (n - 1) for b in b_grid], color=C["blue"],
-        label="σ²/b · (n − b)/(n − 1) (predicted)")
-ax.plot(sizes, measured, "o", color=C["vermillion"], ms=7, label=f"measured, {draws} batches each")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("batch size b")
-ax.set_ylabel("E‖g_B − ∇L‖²")
-ax.set_title(f"variance of the batch gradient at (−1, 2), n = {n}")
-ax.legend()
-plotting.show(fig, "Log-log plot of the variance of the batch gradient against batch size: the measured points "
-              "lie on the predicted curve, a straight line of slope -1 that bends down towards zero as b "
-              "approaches n = 1000, below the dashed sigma squared over b line.")
-
 # %% [markdown] slideshow={"slide_type": "-"}
 # **So why does SGD not converge with a constant learning rate?** At the minimum the full gradient is zero,
 # but the per-sample gradients are not (every point has its own residual). Each SGD step therefore keeps
 # kicking the parameters by about η times the gradient noise, and the run settles into a *noise ball*
 # around the minimum whose size grows with η. A **decaying** learning rate, here $\eta_e = \eta/(1 + e)$ in epoch e,
-# shrinks the kicks while keeping the total distance the run can still travel unlimited ($\sum \eta_e = \infty$), and
-# the run converges.
+# converges when it meets two conditions (Robbins and Monro, 1951):
+#
+# $$\sum_e \eta_e = \infty \qquad\text{and}\qquad \sum_e \eta_e^2 < \infty .$$
+#
+# The first keeps the total distance the run can still travel unlimited, so it reaches the minimum from any
+# start; the second makes the noise the kicks add up (their variance grows like $\sum \eta_e^2$) finite, so it dies
+# out. $\eta/(1 + e)$ meets both (the harmonic series diverges, $\sum 1/(1+e)^2 = \pi^2/6$); a constant η fails the
+# second, $\eta/(1+e)^2$ the first.
 
 # %% slideshow={"slide_type": "-"}
 long = 100
@@ -446,9 +436,10 @@ plotting.show(fig, "Left: log-log plot of the excess loss averaged over each epo
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # So, *"may it work?"* Yes: each SGD step is wrong, but right on average; the errors of successive steps
-# largely cancel; and with a learning rate that decays slowly enough the run converges to the exact
-# solution. With a constant rate it gets within a noise ball quickly and cheaply, which is often all
-# that training needs. Bigger batches shrink the noise (variance ∝ 1/b) at a proportional cost per update.
+# largely cancel; and with a learning rate that decays slowly enough, but not too slowly (the two
+# conditions above), the run converges to the exact solution. With a constant rate it gets within a noise
+# ball quickly and cheaply, which is often all that training needs. Bigger batches shrink the noise
+# (variance ∝ 1/b, standard deviation ∝ 1/√b) at a proportional cost per update.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Try it
@@ -500,7 +491,64 @@ ex.check_slip_factor(...)
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Exercise 3.** With n = 1000, the gradient of a batch of b = 100 points has what fraction of the
+# **Exercise 3.** Write the shuffle-and-cut of one epoch yourself, without looking at section 2: return
+# the list of index arrays for `n` samples and batches of `batch_size`, shuffled with the generator `rng`
+# you are given, every sample exactly once, the last batch holding the remainder. The check calls your
+# function for several n and batch sizes, and twice with the same generator (two epochs must differ).
+
+# %% slideshow={"slide_type": "-"}
+def my_batches(n, batch_size, rng):
+    ...
+
+
+ex.check_batches(my_batches)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def my_batches(n, batch_size, rng):
+#     order = rng.permutation(n)
+#     return [order[a:a + batch_size] for a in range(0, n, batch_size)]
+# ```
+#
+# `range(0, n, batch_size)` starts a batch at 0, b, 2b, … up to the last start below n, and the slice
+# `order[a:a + b]` simply ends at n, so the remainder is the last batch.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the finite-population factor
+#
+# This section and the next are not needed for notebook 05. A batch of an epoch is drawn *without*
+# replacement: it never repeats a point. That helps a little more than the 1/b of averaging: the
+# finite-population factor (n − b)/(n − 1) brings the variance to exactly 0 at b = n, where the "batch" is
+# the whole data set:
+#
+# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 = \frac{\sigma^2}{b}\cdot\frac{n-b}{n-1} .$$
+#
+# For b ≪ n the factor is ≈ 1 and only 1/b matters; in the table of section 4 it is what bends the
+# measured variance at b = 800 and 950 far below σ²/b. On a log-log plot:
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plotting.new_figure(width=9.0, height=4.4)
+b_grid = np.arange(1, n)
+sigma2 = predicted_batch_variance(start, x, y, 1)
+ax.plot(b_grid, sigma2 / b_grid, "--", color=plotting.CURVE, lw=1.5, label="σ²/b (with replacement)")
+ax.plot(b_grid, [sigma2 / b * (n - b) / (n - 1) for b in b_grid], color=C["blue"],
+        label="σ²/b · (n − b)/(n − 1) (predicted)")
+ax.plot(sizes, measured, "o", color=C["vermillion"], ms=7, label=f"measured, {draws} batches each")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("batch size b")
+ax.set_ylabel("E‖g_B − ∇L‖²")
+ax.set_title(f"variance of the batch gradient at (−1, 2), n = {n}")
+ax.legend()
+plotting.show(fig, "Log-log plot of the variance of the batch gradient against batch size: the measured points "
+              "lie on the predicted curve, a straight line of slope -1 that bends down towards zero as b "
+              "approaches n = 1000, below the dashed sigma squared over b line.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise.** With n = 1000, the gradient of a batch of b = 100 points has what fraction of the
 # variance of the gradient of a single point (b = 1)? Give a number.
 
 # %% slideshow={"slide_type": "-"}
@@ -515,6 +563,53 @@ ex.check_variance_ratio(...)
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the third clock, wall-clock time
+#
+# Epochs and gradient evaluations are machine-independent; seconds are not, so the cell below measures
+# them on your machine (its output is not stored). With 1000 points a full gradient costs next to
+# nothing, so it runs on a bigger copy of the problem. On 200 000 points, on a 2-core laptop, the
+# mini-batch and SGD get below L − L* = 0.1 in about a millisecond, before the first full-batch step
+# (about 3 ms, a sweep over all the data) is even done; full batch needs some 40 sweeps, about 120 ms, to
+# get there.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output", "timing"]
+# The third clock. With 1000 points a full gradient costs next to nothing, so this one runs on a bigger
+# # copy of the problem: 200 000 points from the same line, every method given 200 ms of updates (the
+# plain loop of section 2; shuffling not counted). Times differ from run to run, so this output is not stored.
+x_big, y_big = linear_regression(200_000, w=2.0, b=-1.0, noise=1.0, rng=np.random.default_rng(1))
+mse_grad(start, x_big, y_big)  # warm-up: the first sweep over new arrays pays for their memory pages
+
+
+def timed_path(batch_size, budget=0.2, seed=1):
+    # The plain loop on the big data set; the clock runs only while updating and stops after `budget` s.
+    rng = np.random.default_rng(seed)
+    theta, path, clock = start, [start], [0.0]
+    while clock[-1] < budget:
+        for idx in batches(len(x_big), batch_size, rng=rng):
+            t0 = time.perf_counter()
+            theta = theta - lr * mse_grad(theta, x_big[idx], y_big[idx])
+            clock.append(clock[-1] + time.perf_counter() - t0)
+            path.append(theta)
+            if clock[-1] >= budget:
+                break
+    return np.array(clock), excess_loss(np.array(path), x_big, y_big)
+
+
+print(f"n = {len(x_big):,}: milliseconds until L - L* < 0.1, and where 200 ms of updates end")
+for name in runs:
+    seconds, losses = timed_path(len(x_big) if name == "full batch" else methods[name])
+    reached = np.flatnonzero(losses < 0.1)
+    when = f"{1000 * seconds[reached[0]]:8.1f} ms" if reached.size else "    never"
+    print(f"{name:<18} {when}   after 200 ms: {len(seconds) - 1:6d} updates, L - L* = {losses[-1]:.1e}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# A step does not cost in proportion to its batch. Each update also pays a fixed overhead (a Python loop
+# turn, a few numpy calls, input checks), so an SGD step costs about as much time as a step on 32 points,
+# which does 32 times as much useful work. That is why practice uses mini-batches of a few dozen to a few
+# hundred points: many updates per epoch like SGD, vectorised arithmetic like full batch (on a GPU even
+# more so).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The loss of a regression is an average over the data: L = (1/n)Σ(yᵢ − ŷᵢ)², the MSE (the RMSE is its
@@ -524,8 +619,21 @@ ex.check_variance_ratio(...)
 #   loss (yᵢ − ŷᵢ)² without 1/n), anything between is mini-batch.
 # - Per gradient evaluation SGD and mini-batches make far more progress early on; in wall-clock time each
 #   update also pays a fixed overhead, which mini-batches share out over b points.
-# - It works because the batch gradient is unbiased, with variance σ²/b·(n − b)/(n − 1). With a constant
-#   learning rate SGD ends in a noise ball around the minimum; a decaying learning rate converges.
+# - It works because the batch gradient is unbiased, with variance σ²/b·(n − b)/(n − 1): doubling b halves
+#   the variance and divides the standard deviation by √2. With a constant learning rate SGD ends in a noise
+#   ball around the minimum; a decaying learning rate with $\sum \eta_e = \infty$ and $\sum \eta_e^2 < \infty$ converges.
+#
+# ### Further reading
+#
+# - Coursera, Deep Learning Specialization, "Improving Deep Neural Networks", week 2 programming assignment
+#   "Optimization Methods" (mini-batch partitioning, momentum, Adam):
+#   [coursera.org/learn/deep-neural-network](https://www.coursera.org/learn/deep-neural-network).
+# - A. Zhang, Z. Lipton, M. Li, A. Smola, *Dive into Deep Learning*, sections 12.4 "Stochastic Gradient
+#   Descent" and 12.5 "Minibatch Stochastic Gradient Descent": [d2l.ai](https://d2l.ai/chapter_optimization/index.html).
+# - H. Robbins, S. Monro, "A Stochastic Approximation Method", *Annals of Mathematical Statistics* 22 (1951)
+#   (the two conditions on a decaying learning rate).
+# - L. Bottou, F. Curtis, J. Nocedal, "Optimization Methods for Large-Scale Machine Learning", *SIAM Review*
+#   60 (2018): [arXiv:1606.04838](https://arxiv.org/abs/1606.04838).
 #
 # **Next:** [05 · momentum](05_momentum.ipynb): the lecture's remedy for SGD's chaotic path, a moving
 # average of past gradients that gives the descent a memory.

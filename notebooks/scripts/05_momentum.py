@@ -27,9 +27,11 @@
 # - momentum with the learning rate written out, and why the two common ways of writing it are the same
 #   method with rescaled learning rates;
 # - why momentum wins in a ravine, where its stability limit lies, and which β is fastest;
-# - what momentum does to noisy gradients and to the quartic's hump.
+# - what momentum does to noisy gradients and to the quartic's hump;
+# - to write the momentum step yourself and run it with `helpers.run`.
 #
-# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
+# **Time:** about 90 minutes for the core path (sections 1–7); the "Going further" section at the end is
+# optional. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
@@ -46,6 +48,16 @@ BLUE, ORANGE, GREEN = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"], 
 RED, PURPLE, SKY = plotting.OKABE_ITO["vermillion"], plotting.OKABE_ITO["purple"], plotting.OKABE_ITO["sky"]
 LIGHT = "#AAAAAA"  # data points, kept light behind the curves
 t, signal, series = noisy_series(150, noise=1.0, rng=np.random.default_rng(5))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# > **Note — notation.** β is the momentum factor (the lecture's and notebook 03's μ; 03 writes the summed form).
+# > λ is a curvature, $f''$ along one direction, as in notebook 04; on the lecture's x² slide λ is the learning
+# > rate, in notebook 03 the sigmoid's slope. Momentum comes in two forms: the lecture's *averaged* velocity
+# > $v = \beta v + (1-\beta)\nabla L$ and the *summed* one $v = \beta v + \nabla L$ (PyTorch's). Both step by $\eta v$, so the same η
+# > means steps 1 − β times smaller in the averaged form: an η of this notebook, of notebook 04 (where the loss is a
+# > mean) and of notebook 03 (a sum, with ½) are not comparable. The moving average of section 1 has a bias
+# > correction; classical momentum, in either form, does **not** use it (in the averaged form its first steps
+# > are short, $v_1 = (1-\beta) g$); Adam, in notebook 06, does.
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -223,9 +235,10 @@ print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e
 #
 # $$\eta' = (1-\beta)\,\eta .$$
 #
-# The same method, with the learning rate scaled by 1 − β. (This is also the update the backpropagation
-# slide of the lecture writes as $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$: the summed form with $\mu = \beta$, see notebook 03.)
-# In floating point the two agree to rounding:
+# The same method, with the learning rate scaled by 1 − β. (The lecture's backpropagation slide writes
+# $W_{i+1} = -\eta\, \partial E/\partial W_i + \mu W_i$, which as printed adds μ times the *weights*; notebook 03 corrects it
+# to $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$. That corrected form is this summed form
+# with $\mu = \beta$ and $\Delta w_t = -\eta u_t$.) In floating point the two agree to rounding:
 
 # %% slideshow={"slide_type": "-"} tags=["step-rule"]
 def momentum_sum(x, u, grad, lr, beta):
@@ -269,12 +282,28 @@ print(f"gradient descent: {gd.outcome()}   momentum with beta = 0: {m0.outcome()
 # stable only for η < 2/25 = 0.08; and at such a small η the flat direction shrinks by a factor
 # 1 − η ≥ 0.92 per step: gradient descent crawls along the valley floor. Momentum lets the steps along
 # the floor, which keep pointing the same way, build up speed, while the steps across the valley, which
-# alternate in sign, average out. Four runs from the start (−9, 4) (the figure leaves out the diverging
-# one):
+# alternate in sign, average out.
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Predict** before you run the next cells: plain gradient descent at η = 0.07 needs 221 steps from (−9, 4)
+# (section 2). With the same η and β = 0.9, is momentum `"faster"` or `"slower"`?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_ravine_faster(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# Slower: the last line printed by the next cell. With β = 0.9 the velocity remembers about 10 gradients,
+# carries the run past the minimum along the valley, and it circles back. `ex.check_ravine_faster("slower")`
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Five runs from the start (−9, 4); the figure shows the first, third and fourth:
 
 # %% slideshow={"slide_type": "-"}
 settings = [("gradient descent", 0.07, 0.0), ("gradient descent", 0.2, 0.0),
-            ("momentum", 0.2, 0.5), ("momentum", 0.2, 0.9)]
+            ("momentum", 0.2, 0.5), ("momentum", 0.2, 0.9), ("momentum", 0.07, 0.9)]
 ravine_runs = [helpers.run(ravine, momentum, start, lr=lr, beta=beta, max_steps=1000, bound=100.0)
                for _, lr, beta in settings]
 for (name, lr, beta), run in zip(settings, ravine_runs, strict=True):
@@ -309,13 +338,16 @@ plotting.show(fig, "Three trajectories on the contours of the ravine, at most 80
               "with beta 0.9 it overshoots along the valley and circles in.")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Momentum at η = 0.2 converges where plain gradient descent at η = 0.2 blows up (its zig-zag across the
-# valley grows by a factor |1 − 0.2·25| = 4 per step), and needs a quarter of the steps of the
-# gradient-descent run at η = 0.07. With β = 0.9 it overshoots and circles the minimum
-# several times: too much memory. How many steps does it take, as a function of β? For four learning
-# rates, all β from 0 to 0.99 at once (`helpers.run` runs the same update rule on a whole grid of
-# settings at once, one vectorised loop, when η and β are arrays; every cell is exactly the single run); the curves are drawn further down, next to
-# the map of the whole (η, β) plane:
+# Momentum at η = 0.2, β = 0.5 converges where plain gradient descent at η = 0.2 blows up (its zig-zag across
+# the valley grows by a factor |1 − 0.2·25| = 4 per step), and needs a quarter of the steps of the
+# gradient-descent run at η = 0.07. Compare like with like, though: in the lecture's form the gradient enters
+# the velocity scaled by 1 − β = 0.5, so this run's effective step size is (1 − β)·η = 0.1 (the η of the summed
+# form). That still beats plain gradient descent, which at η = 0.1 also blows up (factor |1 − 0.1·25| = 1.5
+# per step). With β = 0.9 momentum overshoots and circles the minimum several times: too much memory, and at
+# η = 0.07 it is even slower than plain gradient descent. How many steps does it take, as a function of β?
+# For four learning rates, all β from 0 to 0.99 at once (`helpers.run` runs the same update rule on a whole grid of
+# settings at once, one vectorised loop, when η and β are arrays; every cell is exactly the single run). The
+# optional section at the end draws these curves next to the map of the whole (η, β) plane:
 
 # %% slideshow={"slide_type": "-"}
 betas = np.round(np.arange(0.0, 0.991, 0.01), 2)
@@ -335,6 +367,21 @@ for row, lr in enumerate(curve_lrs):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The stability limit
 #
+# **Predict**: without momentum, η must stay below 2/λ. Write momentum in PyTorch's form, $v = \beta v + \nabla L$,
+# $x \leftarrow x - \eta v$, where η is the effective step size (it multiplies each gradient as it enters). With β = 0.9,
+# how many times larger than 2/λ may η be before the run diverges? Give a number.
+
+# %% slideshow={"slide_type": "-"}
+ex.check_limit_factor(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 1.9 = 1 + β: the summed form is stable for ηλ < 2(1 + β), derived below. The lecture's averaged form gives
+# 19, but its η is not the step size. `ex.check_limit_factor(1.9)`
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # Along one axis of curvature λ the gradient is λx, and the two momentum equations combine into one
 # recurrence for x alone: $x_{t+1} = (1 + \beta - h) \cdot x_t - \beta \cdot x_{t-1}$ with $h = \eta(1-\beta)\lambda$. Its solutions are
 # combinations of $z^t$ for the two roots of $z^2 - (1 + \beta - h) z + \beta = 0$, and both roots lie inside the unit
@@ -342,7 +389,10 @@ for row, lr in enumerate(curve_lrs):
 #
 # $$0 < \eta\lambda < \frac{2(1+\beta)}{1-\beta} \qquad\text{(lecture's form; } 0 < \eta\lambda < 2(1+\beta) \text{ for } v = \beta v + \nabla L\text{)}.$$
 #
-# For β = 0 this is gradient descent's η < 2/λ; β = 0.9 raises the limit 19-fold. The largest modulus of the
+# For β = 0 this is gradient descent's η < 2/λ. With β = 0.9 the lecture's form allows an η 19 times larger,
+# but that η multiplies a gradient scaled by 1 − β = 0.1: in effective step size (the summed form, PyTorch's)
+# the limit goes from ηλ < 2 to ηλ < 3.8, **1.9-fold**. Momentum does not allow a 19 times larger step size;
+# it allows a 1.9 times larger one (and its velocity adds up about 1/(1 − β) = 10 recent gradients). The largest modulus of the
 # roots (`helpers.theory.spectral_radius`) is the factor by which the error shrinks per step. Just
 # below and just above the limit for the stiff direction, λ = 25:
 
@@ -356,87 +406,6 @@ for beta in (0.0, 0.5, 0.9, 0.97):
     rho_above = theory.spectral_radius(1.03 * limit, beta, 25.0)
     print(f"{beta:5.2f}   {limit:35.3f}   {below.status:<9} (rho {rho_below:.3f})   "
           f"{above.status:<9} (rho {rho_above:.3f})")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# The whole (η, β) plane at once: 90 learning rates × 50 values of β in one vectorised call. In the
-# figure below (right) each cell is coloured by the steps its run needs; the black curve is the limit for
-# the stiff direction (λ = 25), the dashed one for the flat direction (λ = 1), which would only bind for
-# small β if the stiff one did not bind first; grey cells diverged, white ones had not converged after
-# 1000 steps. Left, the four curves of steps against β from above, each with its predicted stability
-# limit as a dotted line.
-
-# %% slideshow={"slide_type": "-"}
-lr_axis = np.geomspace(0.01, 3.0, 90)
-beta_axis = np.linspace(0.0, 0.98, 50)
-plane = helpers.run(ravine, momentum, start, lr=lr_axis[None, :], beta=beta_axis[:, None], max_steps=1000, bound=100.0)
-counts = {status: int(np.sum(plane.status == status)) for status in ("converged", "diverged", "max_steps")}
-print(f"{plane.steps.size} runs: {counts['converged']} converged, {counts['diverged']} diverged, "
-      f"{counts['max_steps']} not converged within 1000 steps")
-inside = lr_axis[None, :] < theory.stability_limit(25.0, beta_axis)[:, None]
-print("every cell below the limit curve converges or is still going:", bool(np.all(plane.status[inside] != "diverged")))
-print("every cell above it diverges:", bool(np.all(plane.status[~inside] == "diverged")))
-
-steps_or_inf = np.where(plane.status == "converged", plane.steps, np.iinfo(int).max)
-i, j = np.unravel_index(np.argmin(steps_or_inf), steps_or_inf.shape)
-lr_best, beta_best = theory.optimal_parameters(ravine.curvatures)
-optimal_run = helpers.run(ravine, momentum, start, lr=lr_best, beta=beta_best, max_steps=1000)
-best_gd = helpers.run(ravine, momentum, start, lr=2 / 26, beta=0.0, max_steps=1000)
-print(f"fastest cell of the grid: eta = {lr_axis[j]:.3f}, beta = {beta_axis[i]:.2f}, {plane.steps[i, j]} steps")
-print(f"theory: eta* = {lr_best:.3f}, beta* = {beta_best:.3f}, error factor per step "
-      f"{theory.spectral_radius(lr_best, beta_best, 25.0):.3f}, {optimal_run.steps} steps")
-print(f"best plain gradient descent: eta = 2/26, error factor {12 / 13:.3f}, {best_gd.steps} steps")
-
-# %% slideshow={"slide_type": "subslide"}
-from matplotlib.colors import LogNorm
-
-fig, (left, ax) = plotting.new_figure(2, height=4.1, gridspec_kw={"width_ratios": [1, 1.3]})
-for row, (lr, colour) in enumerate(zip(curve_lrs, [RED, BLUE, GREEN, PURPLE], strict=True)):
-    ok = curves.status[row] == "converged"
-    left.plot(betas[ok], curves.steps[row][ok], color=colour, label=f"η = {lr:.3g}")
-    predicted = (lr * 25 - 2) / (lr * 25 + 2)
-    if predicted > 0:
-        left.axvline(predicted, color=colour, ls=":", lw=1.5)
-left.set_yscale("log")
-left.set_xlabel("β")
-left.set_ylabel("steps (tol 1e-6)")
-left.set_ylim(30, 3e4)  # headroom above the curves for the legend
-left.set_title("steps against β")
-left.legend(loc="upper left", ncols=2)
-shown = np.where(plane.status == "converged", plane.steps, np.nan).astype(float)
-mesh = ax.pcolormesh(lr_axis, beta_axis, shown, cmap="viridis_r", norm=LogNorm(), shading="nearest")
-ax.pcolormesh(lr_axis, beta_axis, np.where(plane.status == "diverged", 1.0, np.nan), cmap="Greys", vmin=0, vmax=3,
-              shading="nearest")
-limit_beta = np.linspace(0.0, 0.98, 200)
-ax.plot(theory.stability_limit(25.0, limit_beta), limit_beta, color="black", lw=2, label="limit, λ = 25")
-ax.plot(theory.stability_limit(1.0, limit_beta), limit_beta, "--", color="black", lw=1.5, label="limit, λ = 1")
-ax.plot(lr_axis[j], beta_axis[i], "*", color=ORANGE, ms=16, mec="black", label="fastest cell")
-ax.plot(lr_best, beta_best, "X", color=RED, ms=10, mec="white", label="(η*, β*)")
-ax.set_xscale("log")
-ax.set_xlim(lr_axis[0], lr_axis[-1])
-ax.set_ylim(0, 0.98)
-ax.set_yticks([0.25, 0.5, 0.75])
-ax.set_xlabel("learning rate η")
-ax.set_ylabel("β")
-ax.set_title("steps on the (η, β) plane")
-fig.colorbar(mesh, ax=ax, label="steps")
-fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=4)
-plotting.show(fig, "Left: steps to converge against beta for four learning rates. For eta = 2/26 (the best plain "
-              "gradient descent) the steps fall from 231 at beta 0 to 120 at beta 0.74, then rise. For larger eta "
-              "the curve starts at a dotted vertical line, the predicted stability limit, below which the runs "
-              "diverge; each curve has its minimum just right of that line and rises towards beta = 1. Right: map "
-              "over learning rate (log scale) and beta. Right of the solid stability curve every cell is grey "
-              "(diverged); left of it the colour shows the steps, fewest in a narrow band just left of the curve. "
-              "The fastest cell and the theoretical optimum eta 0.2, beta 0.44 lie next to each other there. "
-              "Small eta with small beta is slow; very large beta is slow everywhere.")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# **Which β converges fastest?** On a quadratic whose curvatures run from μ to L (κ = L/μ), the classical
-# answer is β* = ((√κ − 1)/(√κ + 1))² with the step η*(1 − β*) = 4/(√L + √μ)²; here κ = 25 gives β* = 4/9
-# and η* = 0.2. Every direction then shrinks by √β* = 2/3 per step, against 12/13 for the best plain
-# gradient descent: for tolerance 10⁻⁶ about 57 steps instead of 231. (The fastest grid cell for our
-# particular start is a few steps quicker still; the theory optimises the worst start.) Two practical
-# lessons: with the lecture's form, *raising β means raising η too* (at a fixed η the gradient's weight
-# 1 − β shrinks), and the fastest settings sit right next to the stability cliff.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Noisy gradients: the average smooths the path
@@ -579,9 +548,12 @@ plotting.show(fig, "Left: outcome map over learning rate (log scale) and beta fr
 # With enough β *and* a large enough η the iterate keeps the speed it gained falling from x₀ = −2 and
 # rolls over the hump; with η = 0.15 the same β = 0.9 climbs to x ≈ −0.6 and falls back. Plain gradient
 # descent never gets there from this start. The map also shows the limits: the band that reaches the
-# global minimum is ragged, neighbouring settings end in different minima, it borders on divergence, and
-# from a start lower in the basin (x₀ = −1.8, below the hump) no setting at all escapes. Momentum reduces
-# the risk of getting stuck in a local minimum; it does not remove it.
+# global minimum is ragged, neighbouring settings end in different minima, and it borders on divergence.
+# From a start lower in the basin (x₀ = −1.8, where f is below the hump's value) none of the 4 050 settings
+# of this grid (η from 0.01 to 1, β from 0 to 0.98) reaches the global minimum. That is an observation on
+# this grid, not a law: a discrete step does not conserve energy, and notebook 02 shows plain gradient descent
+# with a large enough η jumping over the hump. Momentum reduces the risk of getting stuck in a local minimum;
+# it does not remove it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Try it: gradient descent and momentum in the ravine
@@ -650,9 +622,116 @@ ex.check_stability_limit(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# η·25 < 2(1 + 0.9)/(1 − 0.9) = 38, so η < 1.52 (plain gradient descent: η < 0.08). Check with
-# `theory.stability_limit(25.0, 0.9)`, and in the widget: β = 0.9, η just below and just above 1.52.
+# η·25 < 2(1 + 0.9)/(1 − 0.9) = 38, so η < 1.52 (plain gradient descent: η < 0.08). In effective step size,
+# (1 − β)·η < 0.152: 1.9 times 0.08, not 19 times. Check with `theory.stability_limit(25.0, 0.9)`, and in the
+# widget: β = 0.9, η just below and just above 1.52.
 # </details>
+#
+# **Exercise 5.** Write the momentum step in the lecture's form, without looking at section 2: update the
+# velocity `v` as the moving average of the gradients with factor `beta`, then step by `lr` times the new
+# velocity. The check runs your function on several inputs against the reference, says what differs, and
+# then lets `helpers.run` run it in the ravine.
+
+# %% slideshow={"slide_type": "-"}
+def my_momentum(x, v, grad, lr, beta):
+    ...
+
+
+ex.check_momentum(my_momentum)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def my_momentum(x, v, grad, lr, beta):
+#     v = beta * v + (1 - beta) * grad
+#     return x - lr * v, v
+# ```
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the (η, β) plane and the fastest β
+#
+# This section is not needed for notebook 06. It maps the ravine's whole (η, β) plane, 90 learning rates
+# × 50 values of β in one vectorised call, and asks which setting converges fastest. In the figure
+# below (right) each cell is coloured by the steps its run needs; the black curve is the limit for
+# the stiff direction (λ = 25), the dashed one for the flat direction (λ = 1), which would only bind for
+# small β if the stiff one did not bind first; grey cells diverged, white ones had not converged after
+# 1000 steps. Left, the four curves of steps against β from above, each with its predicted stability
+# limit as a dotted line.
+
+# %% slideshow={"slide_type": "-"}
+lr_axis = np.geomspace(0.01, 3.0, 90)
+beta_axis = np.linspace(0.0, 0.98, 50)
+plane = helpers.run(ravine, momentum, start, lr=lr_axis[None, :], beta=beta_axis[:, None], max_steps=1000, bound=100.0)
+counts = {status: int(np.sum(plane.status == status)) for status in ("converged", "diverged", "max_steps")}
+print(f"{plane.steps.size} runs: {counts['converged']} converged, {counts['diverged']} diverged, "
+      f"{counts['max_steps']} not converged within 1000 steps")
+inside = lr_axis[None, :] < theory.stability_limit(25.0, beta_axis)[:, None]
+print("every cell below the limit curve converges or is still going:", bool(np.all(plane.status[inside] != "diverged")))
+print("every cell above it diverges:", bool(np.all(plane.status[~inside] == "diverged")))
+
+steps_or_inf = np.where(plane.status == "converged", plane.steps, np.iinfo(int).max)
+i, j = np.unravel_index(np.argmin(steps_or_inf), steps_or_inf.shape)
+lr_best, beta_best = theory.optimal_parameters(ravine.curvatures)
+optimal_run = helpers.run(ravine, momentum, start, lr=lr_best, beta=beta_best, max_steps=1000)
+best_gd = helpers.run(ravine, momentum, start, lr=2 / 26, beta=0.0, max_steps=1000)
+print(f"fastest cell of the grid: eta = {lr_axis[j]:.3f}, beta = {beta_axis[i]:.2f}, {plane.steps[i, j]} steps")
+print(f"theory: eta* = {lr_best:.3f}, beta* = {beta_best:.3f}, error factor per step "
+      f"{theory.spectral_radius(lr_best, beta_best, 25.0):.3f}, {optimal_run.steps} steps")
+print(f"best plain gradient descent: eta = 2/26, error factor {12 / 13:.3f}, {best_gd.steps} steps")
+
+# %% slideshow={"slide_type": "subslide"}
+from matplotlib.colors import LogNorm
+
+fig, (left, ax) = plotting.new_figure(2, height=4.1, gridspec_kw={"width_ratios": [1, 1.3]})
+for row, (lr, colour) in enumerate(zip(curve_lrs, [RED, BLUE, GREEN, PURPLE], strict=True)):
+    ok = curves.status[row] == "converged"
+    left.plot(betas[ok], curves.steps[row][ok], color=colour, label=f"η = {lr:.3g}")
+    predicted = (lr * 25 - 2) / (lr * 25 + 2)
+    if predicted > 0:
+        left.axvline(predicted, color=colour, ls=":", lw=1.5)
+left.set_yscale("log")
+left.set_xlabel("β")
+left.set_ylabel("steps (tol 1e-6)")
+left.set_ylim(30, 3e4)  # headroom above the curves for the legend
+left.set_title("steps against β")
+left.legend(loc="upper left", ncols=2)
+shown = np.where(plane.status == "converged", plane.steps, np.nan).astype(float)
+mesh = ax.pcolormesh(lr_axis, beta_axis, shown, cmap="viridis_r", norm=LogNorm(), shading="nearest")
+ax.pcolormesh(lr_axis, beta_axis, np.where(plane.status == "diverged", 1.0, np.nan), cmap="Greys", vmin=0, vmax=3,
+              shading="nearest")
+limit_beta = np.linspace(0.0, 0.98, 200)
+ax.plot(theory.stability_limit(25.0, limit_beta), limit_beta, color="black", lw=2, label="limit, λ = 25")
+ax.plot(theory.stability_limit(1.0, limit_beta), limit_beta, "--", color="black", lw=1.5, label="limit, λ = 1")
+ax.plot(lr_axis[j], beta_axis[i], "*", color=ORANGE, ms=16, mec="black", label="fastest cell")
+ax.plot(lr_best, beta_best, "X", color=RED, ms=10, mec="white", label="(η*, β*)")
+ax.set_xscale("log")
+ax.set_xlim(lr_axis[0], lr_axis[-1])
+ax.set_ylim(0, 0.98)
+ax.set_yticks([0.25, 0.5, 0.75])
+ax.set_xlabel("learning rate η")
+ax.set_ylabel("β")
+ax.set_title("steps on the (η, β) plane")
+fig.colorbar(mesh, ax=ax, label="steps")
+fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=4)
+plotting.show(fig, "Left: steps to converge against beta for four learning rates. For eta = 2/26 (the best plain "
+              "gradient descent) the steps fall from 231 at beta 0 to 120 at beta 0.74, then rise. For larger eta "
+              "the curve starts at a dotted vertical line, the predicted stability limit, below which the runs "
+              "diverge; each curve has its minimum just right of that line and rises towards beta = 1. Right: map "
+              "over learning rate (log scale) and beta. Right of the solid stability curve every cell is grey "
+              "(diverged); left of it the colour shows the steps, fewest in a narrow band just left of the curve. "
+              "The fastest cell and the theoretical optimum eta 0.2, beta 0.44 lie next to each other there. "
+              "Small eta with small beta is slow; very large beta is slow everywhere.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# **Which β converges fastest?** On a quadratic whose curvatures run from μ to L (κ = L/μ), the classical
+# answer is β* = ((√κ − 1)/(√κ + 1))² with the step η*(1 − β*) = 4/(√L + √μ)²; here κ = 25 gives β* = 4/9
+# and η* = 0.2. Every direction then shrinks by √β* = 2/3 per step, against 12/13 for the best plain
+# gradient descent: for tolerance 10⁻⁶ about 57 steps instead of 231. (The fastest grid cell for our
+# particular start is a few steps quicker still; the theory optimises the worst start.) Two practical
+# lessons: with the lecture's form, *raising β means raising η too* (at a fixed η the gradient's weight
+# 1 − β shrinks), and the fastest settings sit right next to the stability cliff.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -662,9 +741,12 @@ ex.check_stability_limit(...)
 # - Momentum steps along the moving average of the gradients: $v_t = \beta v_{t-1} + (1-\beta) \nabla L$,
 #   $w \leftarrow w - \eta v_t$. The form $v = \beta v + \nabla L$, $w \leftarrow w - \eta' v$ is the same method with $\eta' = (1-\beta)\eta$; $\beta = 0$ is plain
 #   gradient descent.
-# - In a ravine momentum is stable up to ηλ < 2(1 + β)/(1 − β) and, tuned (β* = 4/9, η* = 0.2 for κ = 25),
-#   needs about a quarter of the steps of the best plain gradient descent. Raise η with β; the fastest
-#   settings sit at the stability cliff.
+# - In a ravine momentum is stable up to ηλ < 2(1 + β)/(1 − β) in the lecture's form, ηλ < 2(1 + β) in the
+#   summed form: in effective step size β = 0.9 raises the limit 1.9-fold, not 19-fold. Tuned (β* = 4/9,
+#   η* = 0.2 for κ = 25, see Going further) it needs about a quarter of the steps of the best plain gradient
+#   descent; too much β (0.9 at η = 0.07) is slower than none. Raise η with β; the fastest settings sit at
+#   the stability cliff.
+# - Classical momentum has no bias correction (Adam, notebook 06, adds it).
 # - With noisy mini-batch gradients the velocity is a smoother estimate of the full gradient and the path
 #   straightens. On the quartic, enough momentum rolls over the hump into the global minimum, but not
 #   from every start and not reliably.
@@ -678,7 +760,18 @@ ex.check_stability_limit(...)
 # | **Effectiveness** | on x² every convergent run reaches the minimum at a rate the closed form predicts ([01](01_square.ipynb)); the same update, with gradients from backpropagation, trains a network on XOR and on two moons ([03](03_backprop.ipynb)) |
 # | **Scalability** | backpropagation gets every gradient in two passes where finite differences need passes per weight ([03](03_backprop.ipynb)); a mini-batch step costs the same however large the data set is ([04](04_minibatch.ipynb)) |
 # | **Risk of getting stuck in local minima** | on the quartic a start in the left basin ends in the local minimum ([02](02_quartic.ipynb)); momentum rolls over the hump for some settings, not for all (section 5 here) |
-# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting escapes (section 5 here); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
-# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backprop.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with noise that shrinks like 1/b ([04](04_minibatch.ipynb)) |
+# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting of the grid reaches the global minimum (section 5 here); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
+# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backprop.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with a variance that shrinks like 1/b ([04](04_minibatch.ipynb)) |
+#
+# ### Further reading
+#
+# - Coursera, Deep Learning Specialization, "Improving Deep Neural Networks", week 2 programming assignment
+#   "Optimization Methods" (mini-batches, momentum, Adam):
+#   [coursera.org/learn/deep-neural-network](https://www.coursera.org/learn/deep-neural-network).
+# - G. Goh, "Why Momentum Really Works", *Distill* (2017): [distill.pub/2017/momentum](https://distill.pub/2017/momentum/)
+#   (the (η, β) plane, the optimal β and the stability limit, interactively).
+# - A. Zhang, Z. Lipton, M. Li, A. Smola, *Dive into Deep Learning*, section 12.6 "Momentum":
+#   [d2l.ai](https://d2l.ai/chapter_optimization/momentum.html).
+# - PyTorch's `SGD` with momentum (the summed form): [torch.optim.SGD](https://pytorch.org/docs/stable/generated/torch.optim.SGD.html).
 #
 # **Next**, beyond the lecture: [06 · Nesterov, AdaGrad, RMSProp and Adam](06_adaptive.ipynb). [Back to the overview](../README.md)
