@@ -44,3 +44,32 @@ def test_quick_start_has_exactly_two_commands_that_exist():
     assert commands == ["bash tools/start.sh", "bash tools/test.sh"]
     assert all((ROOT / c.split()[1]).is_file() for c in commands)
     assert "bash tools/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_times_are_the_estimates_of_the_core_path():
+    """The README's self-study times and each notebook's "Time:" line are tools/reading_time.py's estimates."""
+    spec = importlib.util.spec_from_file_location("tools_reading_time", ROOT / "tools" / "reading_time.py")
+    reading = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reading)
+    for path in NOTEBOOKS:
+        minutes = reading.estimate(path)
+        assert re.search(rf"\| \d \| {path.name[:2]} · [^|]+\| {minutes} min \|", README), (path.name, minutes)
+        assert f"**Time:** about {minutes} minutes" in path.read_text(encoding="utf-8"), (path.name, minutes)
+
+
+def test_the_time_estimate_counts_only_the_core_path():
+    spec = importlib.util.spec_from_file_location("tools_reading_time", ROOT / "tools" / "reading_time.py")
+    reading = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reading)
+    md = lambda s: {"cell_type": "markdown", "source": [s], "metadata": {}}  # noqa: E731
+    code = lambda s: {"cell_type": "code", "source": [s], "metadata": {}}  # noqa: E731
+    nb = {"cells": [md("## 1 · Core\none two three"), code("x = 1\n# a comment\n\ny = 2"),
+                    md("**Predict** which?"), code("ex.check_which(...)"),
+                    md("<details><summary>Solution</summary>\nfour five\n</details>"),
+                    code("def step(x):\n    ...\n\n\nex.check_step(step)"),
+                    md("## Going further (optional): more\nsix seven eight"), code("z = 3"),
+                    md("## Summary\nnine")]}
+    found = reading.counts_of(nb)
+    # "## 1 · Core one two three" 7, "**Predict** which?" 2, the solution 0, "## Summary nine" 3: not the optional part
+    assert found["words"] == 7 + 2 + 0 + 3
+    assert found["code"] == 2 + 1 + 3 and found["prediction"] == 1 and found["coding"] == 1

@@ -27,7 +27,7 @@
 # - a stopping rule (a tolerance on the gradient) and why "run 50 steps" is not one;
 # - to read a live figure: slide η and watch the iterates.
 #
-# **Time:** about 45 minutes, with the seven exercises. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
+# **Time:** about 55 minutes, with the seven exercises. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation.** η is the learning rate. The lecture's slide on x² calls it λ; in later notebooks λ

@@ -30,7 +30,7 @@
 # - why "the x after 50 steps" is not an answer, and how to report a run that did not converge;
 # - to read an outcome map of 120 000 runs, computed in a fraction of a second.
 #
-# **Time:** about 60 minutes for sections 1–6 with the exercises; the optional section adds about 10.
+# **Time:** about 70 minutes for sections 1–6 with the exercises; the optional section adds about 10.
 # · [Back to the overview](../README.md) · Previous: [01 · gradient descent on x²](01_square.ipynb)
 # · Next: [03 · backpropagation](03_backprop.ipynb)
 

@@ -36,7 +36,7 @@
 # - and you will write two pieces of it yourself: a hidden layer's backward step and a central-difference
 #   gradient.
 #
-# **Time:** about 80 minutes for sections 1 to 6; the two "Going further" sections at the end are optional.
+# **Time:** about 90 minutes for sections 1 to 6; the two "Going further" sections at the end are optional.
 # · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb) · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}

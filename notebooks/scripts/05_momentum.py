@@ -30,7 +30,7 @@
 # - what momentum does to noisy gradients and to the quartic's hump;
 # - to write the momentum step yourself and run it with `helpers.run`.
 #
-# **Time:** about 90 minutes for the core path (sections 1–7); the "Going further" section at the end is
+# **Time:** about 95 minutes for the core path (sections 1–7); the "Going further" section at the end is
 # optional. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
 
 # %% slideshow={"slide_type": "-"}

@@ -27,7 +27,7 @@
 # - AdaGrad, RMSProp and Adam: step sizes per coordinate from the squared gradients;
 # - what each method buys in a ravine, a curved valley and at a saddle, and where each does worse.
 #
-# **Time:** about 45 minutes. · [Back to the overview](../README.md) · Previous: [05 · Momentum](05_momentum.ipynb)
+# **Time:** about 65 minutes. · [Back to the overview](../README.md) · Previous: [05 · Momentum](05_momentum.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation and conventions.** $g = \nabla f(x)$ is the gradient at the current point; η the
