@@ -122,6 +122,20 @@ class Quadratic2D(Objective):
         return [CriticalPoint((0.0, 0.0), 0.0, "minimum")]
 
 
+def _coordinates(p):
+    """The two coordinates of a point, or of every point of an array."""
+    p = np.asarray(p, dtype=float)
+    return p[..., 0], p[..., 1]
+
+
+def _point(x, y):
+    """Two coordinates as points again (for one point a fifth of the time of ``np.stack``, which the
+    single runs of the race demo call at every step)."""
+    out = np.empty(np.shape(x) + (2,))
+    out[..., 0], out[..., 1] = x, y
+    return out
+
+
 class Rosenbrock(Objective):
     """f(x, y) = (1 − x)² + 100·(y − x²)², the banana valley: a curved ravine with a flat floor, whose only
     minimum (1, 1) lies far along it."""
@@ -130,12 +144,12 @@ class Rosenbrock(Objective):
     xlim, ylim = (-2.0, 2.0), (-1.0, 3.0)
 
     def f(self, p):
-        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        x, y = _coordinates(p)
         return (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
 
     def grad(self, p):
-        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
-        return np.stack([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)], axis=-1)
+        x, y = _coordinates(p)
+        return _point(-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x))
 
     def critical_points(self):
         return [CriticalPoint((1.0, 1.0), 0.0, "minimum")]
@@ -149,12 +163,12 @@ class Saddle(Objective):
     xlim, ylim = (-2.0, 2.0), (-1.6, 1.6)
 
     def f(self, p):
-        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
+        x, y = _coordinates(p)
         return x * x + 0.25 * (y * y - 1.0) * (y * y - 1.0)
 
     def grad(self, p):
-        x, y = np.moveaxis(np.asarray(p, dtype=float), -1, 0)
-        return np.stack([2.0 * x, y * (y * y - 1.0)], axis=-1)
+        x, y = _coordinates(p)
+        return _point(2.0 * x, y * (y * y - 1.0))
 
     def critical_points(self):
         return [CriticalPoint((0.0, -1.0), 0.0, "minimum"), CriticalPoint((0.0, 1.0), 0.0, "minimum"),

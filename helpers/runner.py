@@ -95,7 +95,7 @@ def _first(state, shape):
     """The state of the first (only) run, numbers broadcast to the shape of a point."""
     if isinstance(state, tuple):
         return tuple(_first(part, shape) for part in state)
-    return np.broadcast_to(state, shape)[0]
+    return state if np.shape(state) == shape[1:] else np.broadcast_to(state, shape)[0]  # (most are in shape)
 
 
 def _stack(states):
