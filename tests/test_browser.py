@@ -28,7 +28,8 @@ tuning of ``tools/jupyter/gd_nodelay.py`` and on one without (``GD_NODELAY=0``),
     browser ceiling kind=<label|png> drag_fps=<y> [png_kb=<kb>] nodelay=<on|off>
     browser demo=<name> settle_ms=<x> drag_fps=<y> ceiling_ratio=<r> nodelay=<on|off>
 
-where ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's on the same server. Timings
+where ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's, measured on the same server
+just before the notebook's demos (so both saw the same load on a shared machine). Timings
 are printed, never asserted (the machines are shared and noisy). A new demo needs no line here: its
 notebook is found by glob, the slider to time is its ``BENCHMARKS`` entry. A screenshot per notebook
 goes to ``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.
@@ -180,26 +181,21 @@ def lab_without_nodelay(chromium, tmp_path_factory):
 
 
 class Ceilings:
-    """The ceiling notebook, measured once per server (with the tuning on, and off): the drag frames/s
-    of a Label echo and of a demo-sized PNG swap. Its lines are printed with the first test's lines."""
+    """The ceiling notebook, measured on a server just before a notebook's demos (the machines are
+    shared: a ceiling measured minutes earlier may have seen another load): the drag frames/s of a
+    Label echo and of a demo-sized PNG swap, and their lines to print above the demos' lines."""
 
     def __init__(self, chromium, frames):
         self.chromium, self.frames = chromium, frames
-        self.fps, self.printed = {}, set()
 
-    def png_fps(self, lab, nodelay):
-        if nodelay not in self.fps:
-            self.fps[nodelay] = measure_ceiling(self.chromium, lab, self.frames)
-        return self.fps[nodelay]["png"]
-
-    def lines(self, nodelay):
-        """The ceiling lines for ``nodelay``, the first time they are asked for (else none)."""
-        if nodelay in self.printed or nodelay not in self.fps:
-            return []
-        self.printed.add(nodelay)
+    def measure(self, lab, nodelay):
+        """Returns (PNG ceiling frames/s, the ceiling lines)."""
+        fps = measure_ceiling(self.chromium, lab, self.frames)
         png_kb = sum(map(len, self.frames)) / len(self.frames) / 1024
-        return [f"browser ceiling kind={kind} drag_fps={fps:.1f}" + (f" png_kb={png_kb:.0f}" if kind == "png" else "")
-                + f" nodelay={nodelay}" for kind, fps in self.fps[nodelay].items()]
+        size = {"png": f" png_kb={png_kb:.0f}"}
+        lines = [f"browser ceiling kind={kind} drag_fps={value:.1f}{size.get(kind, '')} nodelay={nodelay}"
+                 for kind, value in fps.items()]
+        return fps["png"], lines
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +214,8 @@ def lecture_lab(chromium, tmp_path_factory):
 # -- the test ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
 def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
-    ceiling_fps = ceilings.png_fps(lab, "on") if DEMO_PLACEHOLDER.search(notebook.read_text(encoding="utf-8")) else None
+    has_demos = DEMO_PLACEHOLDER.search(notebook.read_text(encoding="utf-8"))
+    ceiling_fps, ceiling_lines = ceilings.measure(lab, "on") if has_demos else (None, [])
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
@@ -248,7 +245,7 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
             except Exception as err:
                 print(f"browser test cleanup: {err}", file=sys.stderr)
         lab.shutdown_kernels()
-        print_lines(capsys, ceilings.lines("on") + lines)
+        print_lines(capsys, ceiling_lines + lines)
 
 
 NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
@@ -259,7 +256,7 @@ def test_timings_without_nodelay(notebook, lab_without_nodelay, chromium, ceilin
     """The burst and the drag of every demo again, on a server with the TCP_NODELAY tuning off
     (``GD_NODELAY=0``), with its own ceiling: the gain of the tuning, shown in the same run."""
     lab = lab_without_nodelay
-    ceiling_fps = ceilings.png_fps(lab, "off")
+    ceiling_fps, ceiling_lines = ceilings.measure(lab, "off")
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
@@ -278,7 +275,7 @@ def test_timings_without_nodelay(notebook, lab_without_nodelay, chromium, ceilin
     finally:
         context.close()
         lab.shutdown_kernels()
-        print_lines(capsys, ceilings.lines("off") + lines)
+        print_lines(capsys, ceiling_lines + lines)
 
 
 def timing_line(name, result, ceiling_fps, nodelay):
