@@ -20,6 +20,9 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+#: The project's Jupyter server settings (the gd_nodelay extension), as tools/start.sh uses them.
+SERVER_CONFIG = Path(__file__).resolve().parents[1] / "tools" / "jupyter"
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 INSTALL_HINT = (
     "the browser tests need Chromium: on Debian/Ubuntu `sudo apt-get install chromium` "
@@ -55,12 +58,15 @@ def free_port():
 class LabServer:
     """JupyterLab on a free loopback port, no token, serving a temporary copy of a notebooks folder.
 
-    Use as a context manager; leaving it shuts every kernel down and stops the server.
+    Use as a context manager; leaving it shuts every kernel down and stops the server. It reads the
+    project's server settings from ``config_path`` (as ``tools/start.sh`` does; None: only its own
+    temporary config folder, ``workdir/config``); ``env={"GD_NODELAY": "0"}`` switches their tuning off.
     """
 
-    def __init__(self, notebooks, workdir, python=sys.executable, env=None):
+    def __init__(self, notebooks, workdir, python=sys.executable, env=None, config_path=SERVER_CONFIG):
         self.notebooks = Path(notebooks)
         self.extra_env = dict(env or {})
+        self.config_path = config_path
         self.workdir = Path(workdir)
         self.python = python
         self.root = self.workdir / "root"
@@ -86,8 +92,10 @@ class LabServer:
             path.write_text(json.dumps(values), encoding="utf-8")
         env = dict(os.environ)
         # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
-        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE"):
+        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE", "GD_NODELAY"):
             env.pop(name, None)
+        if self.config_path is not None:
+            env["JUPYTER_CONFIG_PATH"] = str(self.config_path)
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
             ("JUPYTER_DATA_DIR", "data"),
@@ -257,14 +265,15 @@ KERNEL_TRACKER_JS = """
 
 # Each demo's figure (img.gd-figure) and readout (.gd-readout) are watched from inside the page: the time
 # of every figure that finished loading (a decoded frame, ready to paint), of every readout text change,
-# and of every key or pointer event sent to the demo, all on the page's performance.now() clock.
+# and of every key or pointer event sent to the demo, all on the page's performance.now() clock. (The
+# Label-echo ceiling has a readout and no figure.)
 INSTRUMENT_JS = """
 (demo) => {
   if (demo.__gdLog) return;
   const img = demo.querySelector('img.gd-figure');
   const label = demo.querySelector('.gd-readout');
   const log = {frames: [], texts: [], inputs: []};
-  img.addEventListener('load', () => log.frames.push([performance.now(), img.src]));
+  if (img) img.addEventListener('load', () => log.frames.push([performance.now(), img.src]));
   new MutationObserver(() => log.texts.push([performance.now(), label.textContent]))
     .observe(label, {childList: true, characterData: true, subtree: true});
   for (const type of ['keydown', 'pointerdown', 'pointermove', 'pointerup']) {
@@ -285,8 +294,8 @@ INSTRUMENT_JS = """
     const logItem = document.querySelector('.jp-LogConsoleStatusItem [title]');
     const logEntries = logItem ? Number((logItem.getAttribute('title').match(/(\\d+) log entries/) || [0, 0])[1]) : 0;
     return {
-      values, readouts, src: img.src, text: label.textContent, logEntries,
-      complete: img.complete && img.naturalWidth > 0,
+      values, readouts, src: img ? img.src : '', text: label.textContent, logEntries,
+      complete: !img || (img.complete && img.naturalWidth > 0),
       frames: log.frames.length, inputs: log.inputs.length,
       quietMs: performance.now() - Math.max(last(log.frames), last(log.texts), last(log.inputs), kernel.lastIdle),
       pending: kernel.pending.size,
@@ -361,6 +370,56 @@ SLIDERS_JS = """
 """
 
 LOG_JS = "(demo) => demo.__gdLog"
+
+# A mouse drag of slider ``widget``'s handle, dispatched from inside the page: the events a real mouse
+# makes (pointer and mouse events, on the element under the point) at exact times on the page's clock,
+# so nothing outside the page (Playwright waits for an acknowledgement of each of its mouse moves)
+# limits the rate. DRAG_PRESS_JS presses the handle and moves it to fraction ``start`` of the track;
+# DRAG_MOVES_JS then moves through ``fractions`` at ``hz`` moves per second and releases; it returns the
+# times the moves were dispatched.
+_DRAG_EVENTS_JS = """
+  const base = widget.querySelector('.noUi-base').getBoundingClientRect();
+  const handle = widget.querySelector('.noUi-handle').getBoundingClientRect();
+  const y = handle.top + handle.height / 2;
+  const at = (fraction) => base.left + fraction * base.width;
+  const fire = (kind, x) => {
+    const target = document.elementFromPoint(x, y) || document.documentElement;
+    const init = {bubbles: true, cancelable: true, composed: true, view: window, clientX: x, clientY: y,
+                  button: 0, buttons: kind === 'up' ? 0 : 1};
+    const pointer = {...init, pointerId: 1, pointerType: 'mouse', isPrimary: true};
+    target.dispatchEvent(new PointerEvent(`pointer${kind}`, pointer));
+    target.dispatchEvent(new MouseEvent(`mouse${kind}`, init));
+  };
+  const sleepUntil = (due) => new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+"""
+
+DRAG_PRESS_JS = """
+async ([widget, start]) => {
+""" + _DRAG_EVENTS_JS + """
+  const from = handle.left + handle.width / 2;
+  fire('down', from);
+  const t0 = performance.now();
+  for (let k = 1; k <= 5; k++) {
+    await sleepUntil(t0 + 16 * k);
+    fire('move', from + (at(start) - from) * k / 5);
+  }
+}
+"""
+
+DRAG_MOVES_JS = """
+async ([widget, fractions, hz]) => {
+""" + _DRAG_EVENTS_JS + """
+  const times = [];
+  const t0 = performance.now();
+  for (let k = 0; k < fractions.length; k++) {
+    await sleepUntil(t0 + (1000 * (k + 1)) / hz);
+    fire('move', at(fractions[k]));
+    times.push(performance.now());
+  }
+  fire('up', at(fractions[fractions.length - 1]));
+  return times;
+}
+"""
 
 # -- notebook-level checks -----------------------------------------------------------------------------
 # The notebook's kernel is connected (its name shown in the toolbar) and idle.
@@ -459,5 +518,109 @@ PLAYING_JS = """
 (demo) => {
   const icon = demo.querySelector('.widget-play button i');
   return Boolean(icon && icon.classList.contains('fa-pause'));
+}
+"""
+
+
+# -- the ceiling notebook ----------------------------------------------------------------------------------
+# What the server and the browser allow at best, measured with the same harness as the demos: a slider
+# whose callback only sets a Label (the echo of one small message), and one whose callback only swaps in
+# one of CEILING_FRAMES precomputed PNGs the size of a demo's frame (1080×400 px, encoded as the demos
+# encode theirs). Written into a temporary folder at test time; never part of notebooks/.
+CEILING_FRAMES = 200
+
+CEILING_CELL = """\
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import display
+
+frames = [path.read_bytes() for path in sorted(Path("frames").glob("*.png"))]
+
+
+def ceiling(kind):
+    slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description=kind, continuous_update=True,
+                               style={"description_width": "initial"}, layout=widgets.Layout(width="350px"))
+    readout = widgets.Label(value="0")
+    readout.add_class("gd-readout")
+    children = [slider, readout]
+    if kind == "png":
+        image = widgets.Image(value=frames[0], format="png",
+                              layout=widgets.Layout(width="1080px", max_width="100%", height="auto"))
+        image.add_class("gd-figure")
+        children.insert(1, image)
+        slider.observe(lambda change: setattr(image, "value", frames[change["new"]]), names="value")
+    else:
+        slider.observe(lambda change: setattr(readout, "value", str(change["new"])), names="value")
+    box = widgets.VBox(children)
+    box.add_class("gd-demo")
+    box.add_class(f"gd-demo-ceiling-{kind}")
+    return box
+
+
+display(ceiling("label"))
+display(ceiling("png"))
+"""
+
+
+def ceiling_frames(count=CEILING_FRAMES):
+    """``count`` demo-like frames as PNG bytes: contours with a growing trail of iterates, a loss curve
+    with a moving marker; blitted and encoded like a demo's (≈77 KB each, the demos' are 55–92 KB)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from helpers.live import _encode_png
+
+    fig = Figure(figsize=(10.8, 4.0), dpi=100, layout="constrained")
+    left, right = fig.subplots(1, 2)
+    x, y = np.meshgrid(np.linspace(-2, 2, 120), np.linspace(-2, 2, 120))
+    left.contour(x, y, x**2 + 4 * y**2 + 0.5 * np.sin(3 * x), levels=6, cmap="viridis")
+    left.set(xlabel="$w_1$", ylabel="$w_2$", title="iterates")
+    t = np.linspace(0, 1, count)
+    path = np.c_[1.8 * np.cos(9 * t) * (1 - t) ** 2, 1.6 * np.sin(9 * t) * (1 - t)]
+    loss = path[:, 0] ** 2 + 4 * path[:, 1] ** 2 + 1e-3
+    right.semilogy(np.arange(count), loss, color="0.7")
+    right.set(xlabel="step", ylabel="loss", title="loss")
+    (trail,) = left.plot([], [], "o-", color="C3", ms=3, lw=1, animated=True)
+    (marker,) = right.plot([], [], "o", color="C3", animated=True)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    frames = []
+    for k in range(count):
+        canvas.restore_region(background)
+        trail.set_data(path[: k + 1, 0], path[: k + 1, 1])
+        marker.set_data([k], [loss[k]])
+        fig.draw_artist(trail)
+        fig.draw_artist(marker)
+        frames.append(_encode_png(np.asarray(canvas.buffer_rgba())))
+    return frames
+
+
+def write_ceiling_notebook(folder, frames):
+    """``folder/ceiling.ipynb`` and its ``folder/frames/*.png``; returns the notebook's path."""
+    (folder / "frames").mkdir(parents=True, exist_ok=True)
+    for k, png in enumerate(frames):
+        (folder / "frames" / f"{k:03d}.png").write_bytes(png)
+    cell = {"cell_type": "code", "execution_count": None, "id": "ceiling", "metadata": {}, "outputs": [],
+            "source": CEILING_CELL.splitlines(keepends=True)}
+    kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook = {"cells": [cell], "metadata": {"kernelspec": kernelspec}, "nbformat": 4, "nbformat_minor": 5}
+    path = folder / "ceiling.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    return path
+
+
+# Both ceiling demos are shown, with a loaded figure where there is one; returns their kinds.
+CEILING_READY_JS = """
+() => {
+  const demos = Array.from(document.querySelectorAll('.jp-NotebookPanel .gd-demo'));
+  const ready = demos.length === 2 && demos.every((demo) => {
+    const img = demo.querySelector('img.gd-figure');
+    return demo.querySelector('.gd-readout') && (!img || (img.complete && img.naturalWidth > 0));
+  });
+  const kind = (demo) => Array.from(demo.classList).find((c) => c.startsWith('gd-demo-ceiling-')).slice(16);
+  return ready && demos.map(kind);
 }
 """

@@ -14,12 +14,25 @@ its figure never updates. For each notebook in ``notebooks/`` (found by glob) th
 3. burst, on the slider the demo's module benchmarks (its ``BENCHMARKS`` entry; else the first slider):
    20 arrow-key steps as fast as the page takes them, then 20 back; ``settle_ms`` is the time from the
    last key until figure and readout show what they showed for that value before the burst;
-4. drag, same slider: its handle dragged with the mouse across 90 % of the track in about two seconds;
-   ``drag_fps`` is the number of new figures the page loaded during the drag, per second.
+4. drag, same slider: its handle dragged with the mouse for two seconds, the mouse events dispatched
+   from inside the page at exactly 60 moves per second (Playwright's own mouse waits for an
+   acknowledgement of each move, which would cap the rate), across 90 % of the track and, on a slider
+   with fewer steps than moves, back and forth so that every move offers a new value; ``drag_fps`` is
+   the number of new figures the page loaded during the drag, per second.
 
-It prints ``browser demo=<name> settle_ms=<x> drag_fps=<y>`` per demo (timings are printed, never
-asserted: the machines are shared and noisy) and saves a screenshot per notebook in
-``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.
+The same harness measures the ceiling of the server and the browser: a generated notebook (in a
+temporary folder, never in ``notebooks/``) with a slider that only sets a Label, and one that only swaps
+in one of 200 precomputed demo-sized PNGs. The timings run twice, on a server with the TCP_NODELAY
+tuning of ``tools/jupyter/gd_nodelay.py`` and on one without (``GD_NODELAY=0``), so one run prints:
+
+    browser ceiling kind=<label|png> drag_fps=<y> [png_kb=<kb>] nodelay=<on|off>
+    browser demo=<name> settle_ms=<x> drag_fps=<y> ceiling_ratio=<r> nodelay=<on|off>
+
+where ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's, measured on the same server
+just before the notebook's demos (so both saw the same load on a shared machine). Timings
+are printed, never asserted (the machines are shared and noisy). A new demo needs no line here: its
+notebook is found by glob, the slider to time is its ``BENCHMARKS`` entry. A screenshot per notebook
+goes to ``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.
 Run only this layer with ``bash tools/test.sh -m browser`` (one notebook: add ``-k 01``).
 """
 
@@ -38,11 +51,14 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    CEILING_READY_JS,
     CELL_PROMPTS_JS,
     CHROMIUM_ARGS,
     DEMO_GEOMETRY_JS,
     DEMOS_READY_JS,
     DIAGNOSE_JS,
+    DRAG_MOVES_JS,
+    DRAG_PRESS_JS,
     FIGURE_DIFFERENCE_JS,
     INSTALL_HINT,
     INSTRUMENT_JS,
@@ -57,7 +73,9 @@ from browser_support import (
     SNAPSHOT_JS,
     STATE_JS,
     LabServer,
+    ceiling_frames,
     find_chromium,
+    write_ceiling_notebook,
 )
 
 try:
@@ -83,9 +101,12 @@ LECTURE_LABEL_PX = 18  # slider labels and readouts in lecture mode
 LECTURE_READOUT_PX = 20
 PLAY_TIMEOUT_S = 40
 BURST_STEPS = 20
+DRAG_HZ = 60  # mouse moves per second during a drag, dispatched in the page at exact times
 DRAG_SECONDS = 2.0
-DRAG_MOVES = 120  # mouse positions sent during the drag (60 per second)
+DRAG_MOVES = round(DRAG_HZ * DRAG_SECONDS)
 DRAG_SPAN = (0.05, 0.95)  # fractions of the track the drag starts and ends at
+#: The server's environment with the TCP_NODELAY tuning of tools/jupyter/gd_nodelay.py on and off.
+NODELAY = {"on": {}, "off": {"GD_NODELAY": "0"}}
 QUIET_MS = 200  # every request answered and nothing new for this long: the demo has caught up
 OPEN_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 300
@@ -152,6 +173,37 @@ def lab(chromium, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def lab_without_nodelay(chromium, tmp_path_factory):
+    """A second JupyterLab with the TCP_NODELAY tuning switched off (``GD_NODELAY=0``), for the timings."""
+    with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab-nodelay-off"),
+                   env=NODELAY["off"]) as server:
+        yield server
+
+
+class Ceilings:
+    """The ceiling notebook, measured on a server just before a notebook's demos (the machines are
+    shared: a ceiling measured minutes earlier may have seen another load): the drag frames/s of a
+    Label echo and of a demo-sized PNG swap, and their lines to print above the demos' lines."""
+
+    def __init__(self, chromium, frames):
+        self.chromium, self.frames = chromium, frames
+
+    def measure(self, lab, nodelay):
+        """Returns (PNG ceiling frames/s, the ceiling lines)."""
+        fps = measure_ceiling(self.chromium, lab, self.frames)
+        png_kb = sum(map(len, self.frames)) / len(self.frames) / 1024
+        size = {"png": f" png_kb={png_kb:.0f}"}
+        lines = [f"browser ceiling kind={kind} drag_fps={value:.1f}{size.get(kind, '')} nodelay={nodelay}"
+                 for kind, value in fps.items()]
+        return fps["png"], lines
+
+
+@pytest.fixture(scope="module")
+def ceilings(chromium):
+    return Ceilings(chromium, ceiling_frames())
+
+
+@pytest.fixture(scope="module")
 def lecture_lab(chromium, tmp_path_factory):
     """A second JupyterLab whose kernels start in lecture mode (``GD_LECTURE_MODE=1``)."""
     with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab-lecture"),
@@ -161,7 +213,9 @@ def lecture_lab(chromium, tmp_path_factory):
 
 # -- the test ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
-def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
+def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
+    has_demos = DEMO_PLACEHOLDER.search(notebook.read_text(encoding="utf-8"))
+    ceiling_fps, ceiling_lines = ceilings.measure(lab, "on") if has_demos else (None, [])
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
@@ -178,7 +232,7 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
         assert_no_console_errors(console_errors, "while running the notebook")
         for name, demo in demos:
             result = exercise_demo(page, demo, name)
-            lines.append(f"browser demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f}")
+            lines.append(timing_line(name, result, ceiling_fps, "on"))
         assert_no_output_problems(page)  # again: nothing broke while sliding
         assert_log_console_empty(page)
         assert_no_console_errors(console_errors, "while sliding")
@@ -191,14 +245,76 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
             except Exception as err:
                 print(f"browser test cleanup: {err}", file=sys.stderr)
         lab.shutdown_kernels()
-        with capsys.disabled():
-            for line in lines:
-                print(f"\n{line}", end="", flush=True)
-            if lines:
-                print(flush=True)
+        print_lines(capsys, ceiling_lines + lines)
 
 
 NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
+def test_timings_without_nodelay(notebook, lab_without_nodelay, chromium, ceilings, capsys):
+    """The burst and the drag of every demo again, on a server with the TCP_NODELAY tuning off
+    (``GD_NODELAY=0``), with its own ceiling: the gain of the tuning, shown in the same run."""
+    lab = lab_without_nodelay
+    ceiling_fps, ceiling_lines = ceilings.measure(lab, "off")
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    page = context.new_page()
+    lines = []
+    try:
+        served = lab.served(notebook)
+        open_notebook(page, lab, served)
+        run_all_cells(page, served)
+        for name, locator in find_demos(page, served):
+            demo = Demo(page, locator, name)
+            enabled = [i for i, slider in enumerate(demo.sliders) if not slider["disabled"]]
+            if enabled:
+                lines.append(timing_line(name, time_demo(demo, enabled), ceiling_fps, "off"))
+        assert_log_console_empty(page)
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+        print_lines(capsys, ceiling_lines + lines)
+
+
+def timing_line(name, result, ceiling_fps, nodelay):
+    ratio = result.drag_fps / ceiling_fps if ceiling_fps else math.nan
+    return (f"browser demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f} "
+            f"ceiling_ratio={ratio:.2f} nodelay={nodelay}")
+
+
+def print_lines(capsys, lines):
+    with capsys.disabled():
+        for line in lines:
+            print(f"\n{line}", end="", flush=True)
+        if lines:
+            print(flush=True)
+
+
+def measure_ceiling(chromium, lab, frames):
+    """Write the ceiling notebook into the server's root, run it and drag each of its sliders as a
+    demo's is dragged; returns {kind: frames/s} (for the Label echo: readout changes per second)."""
+    notebook = write_ceiling_notebook(lab.root / "ceiling", frames)
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, notebook)
+        run_all_cells(page, notebook)
+        kinds = wait_js(page, CEILING_READY_JS, None, CHANGE_TIMEOUT_S, "the ceiling demos to show").json_value()
+        locators = page.locator(".jp-NotebookPanel .gd-demo")
+        fps = {}
+        for k, kind in enumerate(kinds):
+            demo = Demo(page, locators.nth(k), f"ceiling-{kind}")
+            demo.quiet()
+            fps[kind] = drag(demo, 0, counted="frames" if kind == "png" else "texts")
+        assert_log_console_empty(page)
+        return fps
+    finally:
+        context.close()
+        lab.shutdown_kernels()
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
@@ -323,7 +439,7 @@ def open_notebook(page, lab, notebook):
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
     display_name = lab.api("GET", "api/kernelspecs")["kernelspecs"][kernel]["spec"]["display_name"]
     workspace = re.sub(r"[^A-Za-z0-9_-]", "-", notebook.stem)
-    page.goto(lab.notebook_url(f"notebooks/{notebook.name}", workspace))
+    page.goto(lab.notebook_url(notebook.relative_to(lab.root).as_posix(), workspace))
     wait_js(page, KERNEL_READY_JS, display_name, OPEN_TIMEOUT_S, f"the notebook to open with an idle {display_name}")
 
 
@@ -510,8 +626,13 @@ def exercise_demo(page, locator, name):
         move_slider(demo, i)
     if not enabled:
         return DemoResult(math.nan, math.nan)
+    return time_demo(demo, enabled)
+
+
+def time_demo(demo, enabled):
+    """Burst and drag on the slider the demo's module benchmarks (else its first enabled one)."""
     labels = [demo.sliders[i]["label"] for i in enabled]
-    timed = enabled[labels.index(label)] if (label := benchmarked_label(name)) in labels else enabled[0]
+    timed = enabled[labels.index(label)] if (label := benchmarked_label(demo.name)) in labels else enabled[0]
     initial = demo.quiet()
     demo.snapshot("initial")
     result = DemoResult(burst(demo, timed), drag(demo, timed))
@@ -600,37 +721,45 @@ def burst(demo, i):
     return max(0.0, max(changes) - keys[-1])
 
 
-def drag(demo, i):
-    """Drag the handle with the mouse across most of the track in about DRAG_SECONDS; new figures per second."""
-    page = demo.page
-    knob = demo.knob(i).bounding_box()
-    track = demo.locator.locator(".widget-slider").nth(i).locator(".noUi-base").bounding_box()
-    y = knob["y"] + knob["height"] / 2
+def drag_path(steps):
+    """Where each of the DRAG_MOVES moves goes, as fractions of the track, on a slider with ``steps``
+    steps within DRAG_SPAN: from its start to its end; on a slider with fewer steps than moves, back
+    and forth an odd number of times, so that every move changes the value and the slider offers
+    DRAG_HZ new values per second, more than any server here answers (a one-way drag of a 51-step
+    slider in two seconds offers only ≈23 and caps what it can measure)."""
     lo, hi = DRAG_SPAN
+    legs = max(1, math.ceil(DRAG_MOVES / max(steps, 1)))
+    legs += 1 - legs % 2  # odd: the last leg ends at the far end
+    path = []
+    for k in range(1, DRAG_MOVES + 1):
+        leg, part = divmod(legs * k / DRAG_MOVES, 1.0)
+        if leg == legs:
+            leg, part = legs - 1, 1.0
+        path.append(lo + (hi - lo) * (part if leg % 2 == 0 else 1.0 - part))
+    return path
 
-    def x_at(fraction):
-        return track["x"] + fraction * track["width"]
 
-    page.mouse.move(knob["x"] + knob["width"] / 2, y)
-    page.mouse.down()
-    try:
-        page.mouse.move(x_at(lo), y, steps=5)
-        demo.quiet("the drag's starting point to show")
-        before = len(demo.log()["inputs"])
-        start = time.perf_counter()
-        for k in range(1, DRAG_MOVES + 1):
-            time.sleep(max(0.0, start + DRAG_SECONDS * k / DRAG_MOVES - time.perf_counter()))
-            page.mouse.move(x_at(lo + (hi - lo) * k / DRAG_MOVES), y)
-    finally:
-        page.mouse.up()
-    state = demo.quiet("the drag to settle")
+def drag(demo, i, counted="frames"):
+    """Drag slider ``i``'s handle with the mouse for DRAG_SECONDS at DRAG_HZ moves per second (events
+    dispatched in the page, see DRAG_MOVES_JS) along :func:`drag_path`; returns the new figures (or,
+    with ``counted="texts"``, readout changes) the page showed per second of the drag."""
+    page = demo.page
     slider = demo.sliders[i]
+    widget = demo.locator.locator(".widget-slider").nth(i)
+    widget.scroll_into_view_if_needed()
+    handle = widget.element_handle()
+    steps = (DRAG_SPAN[1] - DRAG_SPAN[0]) * (slider["max"] - slider["min"]) / slider["step"]
+    page.evaluate(DRAG_PRESS_JS, [handle, DRAG_SPAN[0]])
+    demo.quiet("the drag's starting point to show")
+    before = len(demo.log()["inputs"])
+    page.evaluate(DRAG_MOVES_JS, [handle, drag_path(steps), DRAG_HZ])
+    state = demo.quiet("the drag to settle")
     reached = (state["values"][i] - slider["min"]) / (slider["max"] - slider["min"])
-    assert reached > hi - 0.1, f"{demo.label(i)}: the drag moved the slider only to {reached:.0%} of its track"
+    assert reached > DRAG_SPAN[1] - 0.1, f"{demo.label(i)}: the drag took the slider only to {reached:.0%} of the track"
     log = demo.log()
     moves = [t for t, kind in log["inputs"][before:] if kind == "pointermove"]
-    assert len(moves) > DRAG_MOVES // 2, f"{demo.label(i)}: only {len(moves)} mouse moves reached the slider"
-    frames = [t for t, _ in log["frames"] if moves[0] <= t <= moves[-1]]
+    assert len(moves) == DRAG_MOVES, f"{demo.label(i)}: {len(moves)} of {DRAG_MOVES} mouse moves reached the slider"
+    frames = [t for t, _ in log[counted] if moves[0] <= t <= moves[-1]]
     if len(frames) < 2:
         return len(frames) / ((moves[-1] - moves[0]) / 1000.0)
     # Per second of the drag up to its last new figure: past the end of a run a step or epoch slider

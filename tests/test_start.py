@@ -42,6 +42,7 @@ class Started:
     def __init__(self, work, tmp):
         self.port = free_port()
         env = dict(os.environ, GD_WORK_DIR=str(work))
+        env.pop("GD_NODELAY", None)
         for name, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                           ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
                           ("JUPYTERLAB_SETTINGS_DIR", "settings")]:
@@ -94,6 +95,8 @@ def test_start_serves_the_root_and_works_on_copies(work, tmp_path):
         assert status == 200 and "Gradient descent" in json.loads(body)["content"]
         assert get(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].name}"))[0] == 200
         assert get(lab.url(f"api/contents/{work.name}/{NOTEBOOKS[0].name}"))[0] == 200
+    # The server read tools/jupyter/: TCP_NODELAY on kernel websockets (tests/test_nodelay.py times it).
+    assert "gd_nodelay: TCP_NODELAY on for kernel websockets" in (tmp_path / "start.log").read_text(encoding="utf-8")
     # A student's edit survives the next start: copies are never overwritten.
     edited = work / NOTEBOOKS[0].name
     edited.write_text(edited.read_text(encoding="utf-8").replace("Gradient descent", "My notes"), encoding="utf-8")

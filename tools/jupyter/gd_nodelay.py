@@ -1,0 +1,65 @@
+"""Jupyter server extension: send kernel messages at once (TCP_NODELAY on every kernel websocket).
+
+ipywidgets keeps one update per widget in flight: a slider sends its next value only when the kernel
+has reported "idle" for the previous one, so a drag shows one frame per round trip. The Jupyter server
+leaves Nagle's algorithm on for the kernel websocket, and the small "idle" message, queued behind a
+frame the browser has not acknowledged yet, waits for the browser's delayed ACK (40 ms on Linux): a
+drag then tops out near 20 frames/s however cheap the frame. Tornado's ``set_nodelay(True)``, called
+when the kernel channel opens, removes that wait.
+
+The hook is the server's ``kernel_websocket_connection_class`` setting: the configured class (the
+ZMQ channels one, or the gateway's) is replaced by a subclass whose ``connect`` first sets no-delay on
+its websocket. Enabled by ``jupyter_server_config.py`` next to this file (``tools/start.sh``, the
+browser test and Binder's ``postBuild`` all use it). ``GD_NODELAY=0`` in the server's environment
+switches it off. A server without the hook starts as usual and says once in its log that the tuning
+is off.
+"""
+
+from __future__ import annotations
+
+import os
+
+NAME = "gd_nodelay"
+
+
+def _jupyter_server_extension_points():
+    return [{"module": NAME}]
+
+
+def enabled(environ=os.environ):
+    """False when ``GD_NODELAY`` is 0, off, false or no (the tuning switched off)."""
+    return environ.get("GD_NODELAY", "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+def nodelay_connection(base, log):
+    """A subclass of the kernel websocket connection class ``base`` that sets TCP_NODELAY when it connects."""
+    failed = []
+
+    class NodelayConnection(base):
+        def connect(self, *args, **kwargs):
+            try:
+                self.websocket_handler.set_nodelay(True)
+            except Exception as err:  # any failure here only costs the tuning, never the connection
+                if not failed:
+                    failed.append(err)
+                    log.warning("%s: could not set TCP_NODELAY on a kernel websocket (%r); tuning off", NAME, err)
+            return super().connect(*args, **kwargs)
+
+    NodelayConnection.__name__ = NodelayConnection.__qualname__ = f"Nodelay{base.__name__}"
+    NodelayConnection.__module__ = __name__
+    return NodelayConnection
+
+
+def _load_jupyter_server_extension(serverapp):
+    log = serverapp.log
+    if not enabled():
+        log.info("%s: TCP_NODELAY on kernel websockets is off (GD_NODELAY=%s)", NAME, os.environ["GD_NODELAY"])
+        return
+    settings = getattr(getattr(serverapp, "web_app", None), "settings", None)
+    base = settings.get("kernel_websocket_connection_class") if isinstance(settings, dict) else None
+    if not isinstance(base, type) or not callable(getattr(base, "connect", None)):
+        log.warning("%s: this jupyter_server has no kernel_websocket_connection_class setting to hook; "
+                    "TCP_NODELAY on kernel websockets is off", NAME)
+        return
+    settings["kernel_websocket_connection_class"] = nodelay_connection(base, log)
+    log.info("%s: TCP_NODELAY on for kernel websockets (%s)", NAME, base.__name__)
