@@ -40,7 +40,7 @@ class Demo:
         self._adjusting = False
         target = self.controls[play]
         self.play = widgets.Play(
-            value=target.value, min=target.min, max=target.max, step=1,
+            value=target.value, min=target.min, max=target.max, step=target.step,
             interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
         )
         widgets.jslink((self.play, "value"), (target, "value"))
@@ -99,7 +99,7 @@ class Demo:
                     control.value = min(control.value, last)
                     control.max = last
                 self.play.max = last
-            frames = max(1, last - control.min)
+            frames = max(1, (last - control.min) // control.step)
             self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
             self._adjusting = False

@@ -87,13 +87,17 @@ def test_choosing_another_surface_sets_its_view_start_and_learning_rates():
     assert (demo.controls["x0"].value, demo.controls["y0"].value) == spec.start
     assert demo.controls["lr"].value == pytest.approx(spec.lr)
     assert demo.left.get_xlim() == (x_lo, x_hi)
-    assert demo.controls["shown"].max == max(r.steps for r in race("ravine").values())
+    longest = max(r.steps for r in race("ravine").values())
+    assert demo.controls["shown"].max == -(-longest // 10) * 10
 
 
-def test_play_ends_where_the_longest_run_ends():
+def test_play_ends_where_the_longest_run_ends_ten_steps_a_frame():
     demo = RaceDemo(surface="saddle")
-    last = max(r.steps for r in demo.runs(**demo.values))
-    assert demo.controls["shown"].max == last and demo.play.max == last
+    longest = max(r.steps for r in demo.runs(**demo.values))
+    last = demo.controls["shown"].max
+    assert last % 10 == 0 and longest <= last < longest + 10 and demo.play.max == last
+    assert demo.play.step == demo.controls["shown"].step == 10
+    assert last / 10 * demo.play.interval <= 1000 * demo.PLAY_SECONDS
 
 
 def test_a_diverging_run_is_reported_and_drawn_finite():
@@ -132,3 +136,16 @@ def test_the_race_is_benchmarked_on_slider_positions():
     demo = factory()
     positions = {adaptive._key(p) for p in demo._positions(control)}
     assert all(adaptive._key(v) in positions for v in values)
+
+
+def test_the_front_ends_echo_of_a_clicked_start_recomputes_nothing(monkeypatch):
+    """After a click the slider sends the value back, snapped to its grid in the last bits: no new runs."""
+    demo = RaceDemo(surface="rosenbrock")
+    demo.choose_start(0.55, 2.1)
+    calls = []
+    monkeypatch.setattr(adaptive, "run", lambda *a, **k: calls.append(1))
+    before = demo.readout_text
+    clicked = demo.controls["x0"].value
+    demo.controls["x0"].value = float(np.nextafter(clicked, 9.0))
+    assert demo.controls["x0"].value != clicked  # a real change of the trait, 1 ulp
+    assert calls == [] and demo.readout_text == before

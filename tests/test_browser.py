@@ -233,6 +233,8 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
         for name, demo in demos:
             result = exercise_demo(page, demo, name)
             lines.append(timing_line(name, result, ceiling_fps, "on"))
+            if name in CLICKABLE:
+                lines.append(click_on_figure(Demo(page, demo, name), *CLICKABLE[name]))
         assert_no_output_problems(page)  # again: nothing broke while sliding
         assert_log_console_empty(page)
         assert_no_console_errors(console_errors, "while sliding")
@@ -617,6 +619,32 @@ class Demo:
         self.knob(i).focus()
         for _ in range(times):
             self.page.keyboard.press(key)
+
+
+#: Demos whose figure takes clicks: the sliders a click sets, and where to click (fractions of the figure's
+#: width and height, on the contour panel).
+CLICKABLE = {"race": (("start x₀", "start y₀"), (0.30, 0.25))}
+
+
+def click_on_figure(demo, labels, where):
+    """Click on the figure; the sliders ``labels`` must move, the figure and the readout change. Returns a
+    line with the time from the click until the new figure is shown."""
+    start = demo.quiet()
+    demo.snapshot("before the click")
+    indices = [[s["label"] for s in demo.sliders].index(label) for label in labels]
+    box = demo.locator.locator(".gd-figure").bounding_box()
+    clicked = time.monotonic()
+    demo.page.mouse.click(box["x"] + where[0] * box["width"], box["y"] + where[1] * box["height"])
+
+    def moved(state):
+        return (all(abs(state["values"][i] - start["values"][i]) > demo.tolerance(i) for i in indices)
+                and state["src"] != start["src"] and state["complete"] and state["text"] != start["text"])
+
+    state = demo.wait(moved, f"the click on {demo.name}'s figure to move {', '.join(labels)}")
+    elapsed = 1000.0 * (time.monotonic() - clicked)
+    assert not demo.same_figure("before the click")
+    values = ", ".join(f"{label}={state['values'][i]:g}" for label, i in zip(labels, indices, strict=True))
+    return f"browser click demo={demo.name} {values} shown_after_ms={elapsed:.0f}"
 
 
 def exercise_demo(page, locator, name):

@@ -27,6 +27,7 @@ TOL = 1e-6
 LOSS_FLOOR = 1e-12
 START_POSITIONS = 80  # slider positions across each coordinate of the view
 LR_PER_DECADE = 20
+SHOWN_STEP = 10  # the step slider and Play move 10 steps at a time: a 1,500-step race plays in 150 frames
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ class RaceDemo(Demo):
             "beta2": slider("β₂ (squares)", beta2, 0.5, 0.999, 0.001, fmt=".3f"),
             "x0": slider("start x₀", float(start[0]), x_lo, x_hi, (x_hi - x_lo) / START_POSITIONS, fmt=".2f"),
             "y0": slider("start y₀", float(start[1]), y_lo, y_hi, (y_hi - y_lo) / START_POSITIONS, fmt=".2f"),
-            "shown": slider("steps shown", min(int(shown), MAX_STEPS), 0, MAX_STEPS, 1),
+            "shown": slider("steps shown", min(int(shown), MAX_STEPS) // SHOWN_STEP * SHOWN_STEP, 0, MAX_STEPS,
+                            SHOWN_STEP),
         }
         super().__init__(controls, play="shown")
         self._listen_for_clicks()
@@ -259,7 +261,8 @@ class RaceDemo(Demo):
                 grid.iterates[j, : n + 1], str(grid.status[j]), n, {**key_hyper}, losses[j, : n + 1])
 
     def play_length(self, **values):
-        return max(r.steps for r in self.runs(**values))
+        """The longest run's last step, rounded up to the step slider's grid (Play moves along it)."""
+        return -(-max(r.steps for r in self.runs(**values)) // SHOWN_STEP) * SHOWN_STEP
 
     # -- drawing ----------------------------------------------------------------------------------
     def draw(self, surface, lr, lr_adaptive, beta1, beta2, x0, y0, shown):
@@ -317,6 +320,9 @@ class RaceDemo(Demo):
         if self._adjusting:
             return
         name = next(k for k, c in self.controls.items() if c is change.owner)
+        same = _start_key if name in ("x0", "y0") else _key
+        if name not in ("surface", "shown") and same(change.new) == same(change.old):
+            return  # the front end's echo of a value set here (a click), snapped to its grid: nothing to redo
         if name == "surface":
             self._set_surface(change.new)
         self._moving = name
