@@ -27,6 +27,7 @@ TOL = 1e-6
 LOSS_FLOOR = 1e-12
 START_POSITIONS = 80  # slider positions across each coordinate of the view
 LR_PER_DECADE = 20
+LOSS_POINTS = 500  # at most this many points of each loss curve are drawn (every 2nd or 3rd of a long run)
 SHOWN_STEP = 10  # the step slider and Play move 10 steps at a time: a 1,500-step race plays in 150 frames
 
 
@@ -275,7 +276,8 @@ class RaceDemo(Demo):
             pts = record.iterates[: k + 1]
             path.set_data(pts[:, 0], pts[:, 1])
             now.set_data(pts[-1:, 0], pts[-1:, 1])
-            loss.set_data(np.arange(k + 1), np.maximum(record.losses[: k + 1], LOSS_FLOOR))
+            drawn = np.unique(np.r_[0:k + 1:max(1, (k + 1) // LOSS_POINTS), k])  # ~400 px wide: more cost only time
+            loss.set_data(drawn, np.maximum(record.losses[drawn], LOSS_FLOOR))
         self.start_mark.set_data([_start_key(x0)], [_start_key(y0)])
         return race_readout(SURFACES[surface], records, shown)
 
