@@ -1,23 +1,16 @@
 """The classroom exporters: slide metadata, offline slide decks and HTML pages with animations."""
 
-import importlib.util
 import json
 import pathlib
 
 import pytest
+from support import tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-slides = load_tool("slides")
+slides = tool("slides")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -41,7 +34,7 @@ def test_slide_rule():
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    export = load_tool("export")
+    export = tool("export")
     from helpers.demos.square import SquareDemo
 
     full = SquareDemo.animation_frames
@@ -100,7 +93,7 @@ def test_the_cheatsheet_is_exported_for_offline_use(exported):
 
 
 def test_remote_pattern_catches_cdn_references():
-    export = load_tool("export")
+    export = tool("export")
     assert export.REMOTE.search('<script src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js">')
     assert export.REMOTE.search('<link href="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/x.css">')
     assert export.REMOTE.search('<img src="//example.org/a.png">')

@@ -8,7 +8,8 @@ The Binder test builds the Jupyter config as Binder does, by running ``binder/po
 temporary config folder), starts JupyterLab with that config alone, and times kernel round trips over
 the kernel websocket: an execute request until its "idle" status. With Nagle's algorithm on, the small
 messages after the first wait for the client's delayed ACK (≈40 ms on Linux; ≈48 ms per round trip
-here), with TCP_NODELAY a round trip takes a few ms; the test asserts a median under 25 ms. It runs
+here), with TCP_NODELAY a round trip takes a few ms. It prints both medians and asserts that the server
+set TCP_NODELAY on the kernel's websocket (its log says so per connection), not a time. It runs
 with whatever Python runs pytest: ``.ci/run`` runs it again in the fresh Binder-like environment.
 """
 
@@ -30,7 +31,6 @@ from browser_support import LabServer
 
 ROOT = Path(__file__).resolve().parents[1]
 ECHOES = 30
-ECHO_LIMIT_MS = 25.0
 
 
 def load_extension():
@@ -175,4 +175,7 @@ def test_binder_environment_sends_kernel_messages_at_once(tmp_path, capsys):
         print(f"\nnodelay kernel_echo_ms on={on_ms:.1f} off={off_ms:.1f} (median of {ECHOES})", flush=True)
     assert "gd_nodelay: TCP_NODELAY on for kernel websockets" in log, log[-3000:]
     assert "gd_nodelay: TCP_NODELAY on kernel websockets is off (GD_NODELAY=0)" in off_log, off_log[-3000:]
-    assert on_ms < ECHO_LIMIT_MS, f"kernel round trip {on_ms:.1f} ms with the Binder config (off: {off_ms:.1f} ms)"
+    # The running server's kernel websocket really had TCP_NODELAY set (timings are printed, never asserted:
+    # on a shared machine they vary; they are typically ≈8 ms on, ≈50 ms off).
+    assert "gd_nodelay: TCP_NODELAY set on the websocket of kernel" in log, log[-3000:]
+    assert "gd_nodelay: TCP_NODELAY set on the websocket" not in off_log, off_log[-3000:]

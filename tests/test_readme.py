@@ -1,8 +1,9 @@
 """The README matches the repository: every notebook listed, gallery up to date, commands exist."""
 
-import importlib.util
 import pathlib
 import re
+
+from support import tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -10,10 +11,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def gallery():
-    spec = importlib.util.spec_from_file_location("tools_gallery", ROOT / "tools" / "gallery.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("gallery")
 
 
 def test_every_notebook_is_in_the_table_and_the_self_study_path():
@@ -48,9 +46,7 @@ def test_quick_start_has_exactly_two_commands_that_exist():
 
 def test_times_are_the_estimates_of_the_core_path():
     """The README's self-study times and each notebook's "Time:" line are tools/reading_time.py's estimates."""
-    spec = importlib.util.spec_from_file_location("tools_reading_time", ROOT / "tools" / "reading_time.py")
-    reading = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reading)
+    reading = tool("reading_time")
     for path in NOTEBOOKS:
         minutes = reading.estimate(path)
         assert re.search(rf"\| \d \| {path.name[:2]} · [^|]+\| {minutes} min \|", README), (path.name, minutes)
@@ -58,9 +54,7 @@ def test_times_are_the_estimates_of_the_core_path():
 
 
 def test_the_time_estimate_counts_only_the_core_path():
-    spec = importlib.util.spec_from_file_location("tools_reading_time", ROOT / "tools" / "reading_time.py")
-    reading = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reading)
+    reading = tool("reading_time")
     md = lambda s: {"cell_type": "markdown", "source": [s], "metadata": {}}  # noqa: E731
     code = lambda s: {"cell_type": "code", "source": [s], "metadata": {}}  # noqa: E731
     nb = {"cells": [md("## 1 · Core\none two three"), code("x = 1\n# a comment\n\ny = 2"),

@@ -7,26 +7,19 @@ differing line. The py:percent script paired with each notebook (``notebooks/scr
 what jupytext writes for the notebook, so a diff of the scripts shows every change of code and text.
 """
 
-import importlib.util
 import pathlib
 import shutil
 
 import jupytext
 import nbformat
 import pytest
+from support import tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-execute = load_tool("execute")
+execute = tool("execute")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -7,7 +7,6 @@ far that its 16 pt tick labels would be under 14 px. It prints one line per deck
 of each deck's first figure slide in ``artifacts/slides/``.
 """
 
-import importlib.util
 import os
 import shutil
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import CHROMIUM_ARGS, INSTALL_HINT, find_chromium
+from support import tool
 
 try:
     from playwright.sync_api import sync_playwright
@@ -61,9 +61,7 @@ def _unavailable(reason):
 def decks(tmp_path_factory):
     if shutil.which("npm") is None:
         _unavailable("the slide decks need npm once, to fetch reveal.js and MathJax (apt-get install npm)")
-    spec = importlib.util.spec_from_file_location("tools_export", ROOT / "tools" / "export.py")
-    export = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(export)
+    export = tool("export")
     out = tmp_path_factory.mktemp("site")
     export.export(NOTEBOOKS, out)
     return out / "slides"

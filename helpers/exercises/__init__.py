@@ -69,6 +69,16 @@ def _close(a, b):
     return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
 
 
+def unwritten(student, name, arguments):
+    """The feedback for a coding exercise not done yet (``...`` or None) or answered with something that is
+    not a function (``def name(arguments)`` is expected); None when ``student`` is a function to check."""
+    if student is ... or student is None:
+        return Feedback(None, f"Write the function {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"{name} should be a function, def {name}({arguments}), got {_short(student)}.")
+    return None
+
+
 def check_rule(student, reference, cases, *, name, mistakes=(), state="s"):
     """Run a student's update rule ``student(x, state, grad, **hyper) -> (x, state)`` on ``cases`` (tuples
     ``(x, state, grad, hyper)``) against ``reference`` and explain the first difference in words.
@@ -78,10 +88,9 @@ def check_rule(student, reference, cases, *, name, mistakes=(), state="s"):
     number of things, the wrong shape, NaN) gets a message saying so, never a traceback. Returns a
     :class:`Feedback`; right means every case agreed.
     """
-    if student is ... or student is None:
-        return Feedback(None, f"Write the function {name}, then run the cell again.")
-    if not callable(student):
-        return wrong(f"{name} should be a function, def {name}(x, {state}, grad, lr, …), got {_short(student)}.")
+    feedback = unwritten(student, name, f"x, {state}, grad, lr, …")
+    if feedback:
+        return feedback
     for x, before, grad, hyper in cases:
         where = f"x = {_short(x)}, {state} = {_short(before)}, grad = {_short(grad)}, " + ", ".join(
             f"{k} = {v:g}" for k, v in hyper.items())

@@ -42,8 +42,9 @@ def _choice(answer, question):
 
 
 def _ranking(steps):
+    """(the racer with the fewest steps, 'Adam 632; momentum 1,027; …; AdaGrad never')."""
     order = sorted((k, n) for n, k in steps.items() if k is not None)
-    return "; ".join(f"{n} {k:,}" for k, n in order) + "".join(
+    return order[0][1], "; ".join(f"{n} {k:,}" for k, n in order) + "".join(
         f"; {n} never" for n, k in steps.items() if k is None)
 
 
@@ -59,9 +60,8 @@ def check_rosenbrock_first(answer):
     name, feedback = _choice(answer, "the optimiser that arrives first")
     if feedback:
         return feedback
-    steps = rosenbrock_arrivals()
-    winner = min((k, n) for n, k in steps.items() if k is not None)[1]
-    ranking = f"Steps to within {ARRIVAL} of (1, 1): {_ranking(steps)}."
+    winner, order = _ranking(rosenbrock_arrivals())
+    ranking = f"Steps to within {ARRIVAL} of (1, 1): {order}."
     if name == winner:
         return right(f"{ranking} The valley floor is long and flat and curves: a memory of past gradients "
                      "(momentum, Nesterov, Adam's first moment) keeps the speed along it.")
@@ -85,9 +85,8 @@ def check_saddle_escape(answer):
     name, feedback = _choice(answer, "the optimiser that leaves the saddle first")
     if feedback:
         return feedback
-    steps = saddle_escapes()
-    winner = min((k, n) for n, k in steps.items() if k is not None)[1]
-    ranking = f"First step with |y| > {ESCAPE}: {_ranking(steps)}."
+    winner, order = _ranking(saddle_escapes())
+    ranking = f"First step with |y| > {ESCAPE}: {order}."
     lr = SURFACES["saddle"].lr_adaptive
     if name == winner:
         return right(f"{ranking} Not for a deep reason: RMSProp's first step is η/√(1 − β₂) = 10η = {10 * lr:g} "

@@ -20,7 +20,7 @@ from ..network import (
     stalled,
     train,
 )
-from . import Feedback, _numbers, _short, numeric, right, wrong
+from . import Feedback, _numbers, _short, numeric, right, unwritten, wrong
 
 #: The numbers of exercises 1 and 2 (an output unit, then a hidden unit feeding it).
 OUTPUT = {"o": 0.8, "y": 1.0, "lam": 2.0}
@@ -275,10 +275,9 @@ def check_central_difference(student):
     """Exercise 4: the student's ``central_difference(E, w, eps)`` against :func:`central_difference`
     on four functions, then as the check of backpropagation on a network with two hidden layers."""
     name = "central_difference"
-    if student is ... or student is None:
-        return Feedback(None, f"Write the function {name}, then run the cell again.")
-    if not callable(student):
-        return wrong(f"{name} should be a function, def {name}(E, w, eps), got {_short(student)}.")
+    feedback = unwritten(student, name, "E, w, eps")
+    if feedback:
+        return feedback
     cases = _difference_cases()
     for label, E, w, eps in cases:
         where = f"{label} at w = {_short(w)}, ε = {eps:g}"
@@ -364,10 +363,9 @@ def check_hidden_deltas(student):
     """Exercise 3: the student's ``hidden_deltas(delta_next, W_next, a, lam)`` against
     :func:`hidden_deltas` on three layers, then inside a whole backward pass of a 2-3-2-2 network."""
     name = "hidden_deltas"
-    if student is ... or student is None:
-        return Feedback(None, f"Write the function {name}, then run the cell again.")
-    if not callable(student):
-        return wrong(f"{name} should be a function, def {name}(delta_next, W_next, a, lam), got {_short(student)}.")
+    feedback = unwritten(student, name, "delta_next, W_next, a, lam")
+    if feedback:
+        return feedback
     cases = _delta_cases()
     for d, W, a, lam in cases:
         where = f"{len(a)} sample(s), {W.shape[0]} units in layer l, {W.shape[1]} in layer l + 1, λ = {lam:g}"

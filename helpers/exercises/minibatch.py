@@ -10,7 +10,7 @@ import numpy as np
 from ..data import linear_regression
 from ..regression import fit, least_squares, predicted_batch_variance
 from ..steps import gradient_descent
-from . import Feedback, _short, numeric, right, wrong
+from . import Feedback, _short, numeric, right, unwritten, wrong
 
 
 @numeric("a whole number of updates")
@@ -250,10 +250,9 @@ def _explain(batches, n, batch_size):
 
 def check_batches(student):
     """Coding exercise: ``student(n, batch_size, rng)`` returns the batches of one epoch, a list of index arrays."""
-    if student is ... or student is None:
-        return Feedback(None, "Write the function my_batches, then run the cell again.")
-    if not callable(student):
-        return wrong(f"my_batches should be a function, def my_batches(n, batch_size, rng), got {_short(student)}.")
+    feedback = unwritten(student, "my_batches", "n, batch_size, rng")
+    if feedback:
+        return feedback
     for n, batch_size in BATCH_CASES:
         batches, feedback = _run_batches(student, n, batch_size, seed=n)
         if feedback:

@@ -17,7 +17,7 @@ from ..outcomes import classify_run, critical_names
 from ..runner import run
 from ..steps import gradient_descent
 from ..theory import stability_limit
-from . import Feedback, numeric, right, wrong
+from . import Feedback, numeric, right, unwritten, wrong
 
 QUARTIC = Quartic()
 MAX_STEPS = 1000
@@ -299,11 +299,9 @@ def _explain(got, want, where, tol):
 def check_descend_until(student):
     """Exercise 4: the student's loop ``descend_until(grad, x0, lr, tol, max_steps, bound) -> (x, steps,
     status)`` on the quartic against :func:`helpers.run`, with the first difference explained."""
-    if student is ... or student is None:
-        return Feedback(None, "Write the function descend_until, then run the cell again.")
-    if not callable(student):
-        return wrong(f"descend_until should be a function, def descend_until(grad, x0, lr, tol, max_steps, "
-                     f"bound), got {student!r:.60}.")
+    feedback = unwritten(student, "descend_until", "grad, x0, lr, tol, max_steps, bound")
+    if feedback:
+        return feedback
     cases, outputs = _loop_cases(), []
     for x0, lr, tol, max_steps, bound in cases:
         where = f"x₀ = {x0:g}, η = {lr:g}, max_steps = {max_steps}"

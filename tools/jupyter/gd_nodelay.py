@@ -39,6 +39,7 @@ def nodelay_connection(base, log):
         def connect(self, *args, **kwargs):
             try:
                 self.websocket_handler.set_nodelay(True)
+                log.info("%s: TCP_NODELAY set on the websocket of kernel %s", NAME, getattr(self, "kernel_id", "?"))
             except Exception as err:  # any failure here only costs the tuning, never the connection
                 if not failed:
                     failed.append(err)
