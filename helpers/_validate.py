@@ -19,12 +19,9 @@ def real(name, value, *, low=None, high=None, low_open=False, high_open=False):
     lo_ok = low is None or (value > low if low_open else value >= low)
     hi_ok = high is None or (value < high if high_open else value <= high)
     if not (lo_ok and hi_ok):
-        left = "-inf" if low is None else f"{low:g}"
-        right = "inf" if high is None else f"{high:g}"
-        bracket = ("(" if low_open or low is None else "[") + f"{left}, {right}" + (
-            ")" if high_open or high is None else "]"
-        )
-        raise ValueError(f"{name} must be in {bracket}, got {value!r}")
+        left, right = ("-inf" if low is None else f"{low:g}"), ("inf" if high is None else f"{high:g}")
+        opening, closing = ("(" if low_open or low is None else "["), (")" if high_open or high is None else "]")
+        raise ValueError(f"{name} must be in {opening}{left}, {right}{closing}, got {value!r}")
     return value
 
 
@@ -39,8 +36,7 @@ def integer(name, value, *, low=None, high=None):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        left = "-inf" if low is None else str(low)
-        right = "inf" if high is None else str(high)
+        left, right = ("-inf" if low is None else str(low)), ("inf" if high is None else str(high))
         raise ValueError(f"{name} must be an integer in [{left}, {right}], got {value}")
     return value
 
@@ -67,9 +63,7 @@ def finite_array(name, value, *, ndim=None, shape=None):
 def rng(name, value):
     """Accept a ``numpy.random.Generator`` only: randomness is always passed in explicitly."""
     if not isinstance(value, np.random.Generator):
-        raise TypeError(
-            f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), got {value!r}"
-        )
+        raise TypeError(f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), got {value!r}")
     return value
 
 
@@ -80,16 +74,10 @@ def choice(name, value, allowed):
     return value
 
 
+_POSITIVE, _FRACTION = (lambda a: a > 0, "(0, inf)"), (lambda a: (a >= 0) & (a < 1), "[0, 1)")
 #: The allowed values of the hyper-parameters every update rule and formula shares: (test, range in words).
-HYPER = {
-    "lr": (lambda a: a > 0, "(0, inf)"),
-    "curvature": (lambda a: a > 0, "(0, inf)"),
-    "beta": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
-    "mu": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
-    "beta1": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
-    "beta2": (lambda a: (a >= 0) & (a < 1), "[0, 1)"),
-    "eps": (lambda a: a > 0, "(0, inf)"),
-}
+HYPER = {"lr": _POSITIVE, "curvature": _POSITIVE, "beta": _FRACTION, "mu": _FRACTION, "beta1": _FRACTION,
+         "beta2": _FRACTION, "eps": _POSITIVE}
 
 
 def hyper(name, value):

@@ -17,8 +17,7 @@ def ewma(x, beta, *, bias_correction=False):
     beta = _validate.real("beta", beta, low=0.0, high=1.0, high_open=True)
     if not isinstance(bias_correction, (bool, np.bool_)):
         raise TypeError(f"bias_correction must be True or False, got {bias_correction!r}")
-    out = np.empty_like(x)
-    v = 0.0
+    out, v = np.empty_like(x), 0.0
     for t, value in enumerate(x):
         v = beta * v + (1.0 - beta) * value
         out[t] = v

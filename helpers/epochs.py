@@ -36,8 +36,7 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
     # recorded rows: for two floats, a list per coordinate (a list of pairs is slow to turn into an array)
     rows = [[float(params[0])], [float(params[1])]] if pair else [params.copy()]
     extra = {"states": [[state, state] if pair else np.broadcast_to(state, params.shape)], "gradients": []}
-    updates = 0
-    ends, status = [0], ("converged" if tol > 0 and model.grad_norm(params) <= tol else "max_steps")
+    updates, ends, status = 0, [0], ("converged" if tol > 0 and model.grad_norm(params) <= tol else "max_steps")
     p, s = (params.tolist(), [state, state]) if pair else (params, state)
     shuffled = settings["shuffle"] and len(starts) > 1
     batches = None if shuffled or not pair else model.affine(np.arange(n), starts)  # the same every epoch
@@ -108,9 +107,8 @@ def _record(model, settings, status, iterates, ends, starts, updates, extra):
     evals = np.concatenate([[0], np.cumsum(np.tile(per_row, len(ends)))])[:len(iterates)]
     records = {"epochs": len(ends) - 1, "updates": updates, "epoch_ends": np.array(ends), "evals": evals,
                "n": n, "batch_size": settings.pop("batch_size"), "max_epochs": settings.pop("epochs")}
-    states = None
+    states = None if extra is None else _stack(extra["states"])
     if extra is not None:
-        states = _stack(extra["states"])
         records["gradients"] = np.array(extra["gradients"], dtype=float).reshape(-1, iterates.shape[1])
     return Run(iterates, status, updates, settings, model.loss(iterates), states, records)
 
@@ -135,13 +133,8 @@ def _pair_epoch(step, model, batches, starts, p, s, lr, hyper, bound, rows, extr
     """One epoch of :func:`run_epochs` for two parameters held as plain floats, ``batches`` the coefficients
     of :meth:`_LineFit.affine`. Plain calls only: a call with ``**hyper`` costs as much as the rest of an update."""
     (w, b), (sw, sb) = p, s
-    if hyper:
-        more = tuple(hyper.values())
-
-        def update(x, state, grad, lr):
-            return step(x, state, grad, lr, *more)
-    else:
-        update = step
+    more = tuple(hyper.values())
+    update = (lambda x, state, grad, lr: step(x, state, grad, lr, *more)) if more else step
     ws, bs = rows if rows is not None else ([], [])
     first, keep_w, keep_b = len(ws), ws.append, bs.append
     for a, c, d, e, f in batches:  # Python floats: an overflow gives inf, no warning

@@ -161,8 +161,7 @@ class Network:
 
     def gradient(self, X, y):
         """∂E/∂(every parameter) by backpropagation, as one vector in the order of :meth:`vector`."""
-        return np.concatenate([g.ravel() for pair in backward(self.layers, self.lam, *self._check(X, y))
-                               for g in pair])
+        return np.concatenate([g.ravel() for pair in backward(self.layers, self.lam, *self._check(X, y)) for g in pair])
 
 
 def _unpack(v, like):

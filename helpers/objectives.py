@@ -27,10 +27,7 @@ class Objective:
     """Base class: subclasses define ``f``, ``grad``, ``hess`` and ``critical_points``, a short ``name``
     for titles, the ``formula``, a plotting range ``xlim`` and ``ndim`` (1, or 2 for a point in the plane)."""
 
-    name = "objective"
-    formula = ""
-    xlim = (-1.0, 1.0)
-    ndim = 1
+    name, formula, xlim, ndim = "objective", "", (-1.0, 1.0), 1
 
     def __repr__(self):
         return f"{type(self).__name__}({self.formula})"
@@ -43,9 +40,7 @@ def _classify(curvature):
 class Square(Objective):
     """f(x) = x², the lecture's first example: f'(x) = 2x, f''(x) = 2, minimum at 0."""
 
-    name = "x²"
-    formula = "f(x) = x²"
-    xlim = (-12.0, 12.0)
+    name, formula, xlim = "x²", "f(x) = x²", (-12.0, 12.0)
 
     def f(self, x):
         x = np.asarray(x, dtype=float)
@@ -65,9 +60,7 @@ class Quartic(Objective):
     """f(x) = x⁴ − 5x² − 3x, the lecture's second example: f'(x) = 4x³ − 10x − 3, f''(x) = 12x² − 10.
     A local minimum on the left, the global one on the right, a local maximum between them."""
 
-    name = "x⁴ − 5x² − 3x"
-    formula = "f(x) = x⁴ − 5x² − 3x"
-    xlim = (-2.6, 2.6)
+    name, formula, xlim = "x⁴ − 5x² − 3x", "f(x) = x⁴ − 5x² − 3x", (-2.6, 2.6)
 
     def f(self, x):
         x = np.asarray(x, dtype=float)
@@ -100,11 +93,9 @@ class Quadratic2D(Objective):
     ndim = 2
 
     def __init__(self, curvatures=(1.0, 10.0), xlim=(-10.0, 10.0), ylim=(-5.0, 5.0)):
-        a = _validate.positive("curvatures[0]", curvatures[0])
-        b = _validate.positive("curvatures[1]", curvatures[1])
+        a, b = _validate.positive("curvatures[0]", curvatures[0]), _validate.positive("curvatures[1]", curvatures[1])
         self.curvatures = np.array([a, b])
-        self.xlim = tuple(float(v) for v in xlim)
-        self.ylim = tuple(float(v) for v in ylim)
+        self.xlim, self.ylim = tuple(float(v) for v in xlim), tuple(float(v) for v in ylim)
         self.name = f"½({a:g}·x₁² + {b:g}·x₂²)"
         self.formula = f"f(x) = {self.name}"
 

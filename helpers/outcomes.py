@@ -33,8 +33,7 @@ def _classify_tail(tail, *, max_period=_DEFAULT_MAX_PERIOD, atol=_DEFAULT_PERIOD
     max_period = _validate.integer("max_period", max_period, low=1, high=1000)
     atol = _validate.real("atol", atol, low=0.0)
     period = np.zeros(tail.shape[:-1], dtype=int)
-    m = tail.shape[-1]
-    for p in range(1, min(max_period, m // 2) + 1):
+    for p in range(1, min(max_period, tail.shape[-1] // 2) + 1):
         period[(period == 0) & np.all(np.abs(tail[..., p:] - tail[..., :-p]) <= atol, axis=-1)] = p
     return period
 

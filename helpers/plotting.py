@@ -26,23 +26,14 @@ CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple
 CURVE = "#555555"
 #: One colour per outcome of a run, the same in every notebook: by the critical point a converged run
 #: reached, then by what an unconverged run did.
-OUTCOME_COLORS = {
-    "local minimum": OKABE_ITO["sky"],
-    "local maximum": OKABE_ITO["purple"],
-    "global minimum": OKABE_ITO["blue"],
-    "cycle": OKABE_ITO["orange"],
-    "bounded": OKABE_ITO["yellow"],
-    "diverged": OKABE_ITO["vermillion"],
-}
-
-
+OUTCOME_COLORS = {"local minimum": OKABE_ITO["sky"], "local maximum": OKABE_ITO["purple"],
+                  "global minimum": OKABE_ITO["blue"], "cycle": OKABE_ITO["orange"], "bounded": OKABE_ITO["yellow"],
+                  "diverged": OKABE_ITO["vermillion"]}
 #: "Where you are now": the current point or setting in every demo.
 CURRENT = OKABE_ITO["green"]
 #: Probability of class 1 as a colour: blue (class 0) through white (undecided, o = ½) to orange.
-PROBABILITY_CMAP = LinearSegmentedColormap.from_list(
-    "class_probability",
-    [(0.0, "#86B8E0"), (0.45, "#DCEAF6"), (0.5, "#FFFFFF"), (0.55, "#FBE6C8"), (1.0, "#F0BD6E")], N=256,
-)
+PROBABILITY_CMAP = LinearSegmentedColormap.from_list("class_probability", [(0.0, "#86B8E0"), (0.45, "#DCEAF6"),
+                                                     (0.5, "#FFFFFF"), (0.55, "#FBE6C8"), (1.0, "#F0BD6E")], N=256)
 
 
 def outcome_colors(omap):
@@ -57,14 +48,11 @@ def _legend_labels(omap):
     points = [f"{name} x* = {p.x:.2f}".replace("-", "−") for p, name in zip(omap.points, omap.point_names, strict=True)]
     return points + [short[kind] for kind in omap.kinds[len(points):]]
 
-_STYLE = {
-    "figure.figsize": (10.8, 4.0), "figure.dpi": 100, "savefig.dpi": 100, "figure.constrained_layout.use": True,
-    "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11,
-    "lines.linewidth": 2.0, "lines.markersize": 6, "axes.grid": True, "grid.alpha": 0.3,
-    "axes.spines.top": False, "axes.spines.right": False, "axes.prop_cycle": mpl.cycler(color=CYCLE),
-}
 
-
+_STYLE = {"figure.figsize": (10.8, 4.0), "figure.dpi": 100, "savefig.dpi": 100, "figure.constrained_layout.use": True,
+          "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11, "lines.linewidth": 2.0,
+          "lines.markersize": 6, "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+          "axes.spines.right": False, "axes.prop_cycle": mpl.cycler(color=CYCLE)}
 #: Width of every figure, in inches at 100 dpi: 1080 px, the output column of JupyterLab in a
 #: 1280×720 window with the file browser closed (1100 px), so a figure is shown at its own size.
 _FIGURE_WIDTH = 10.8
@@ -76,11 +64,10 @@ _LECTURE_MAX_HEIGHT = 6.2
 
 #: Projector settings: a figure is shown 1:1 (see _FIGURE_WIDTH), so 16 pt is 22 px on the screen.
 _LECTURE_MIN_FONT = 16.0
-_LECTURE_STYLE = {
-    "font.size": 17, "axes.titlesize": 18, "axes.labelsize": 17, "xtick.labelsize": 16, "ytick.labelsize": 16,
-    "legend.fontsize": 16, "figure.titlesize": 18, "lines.markersize": 8, "grid.alpha": 0.5, "axes.linewidth": 1.5,
-    "axes.titlepad": 10.0, "legend.handlelength": 1.6, "legend.borderpad": 0.3, "legend.labelspacing": 0.3,
-}
+_LECTURE_STYLE = {"font.size": 17, "axes.titlesize": 18, "axes.labelsize": 17, "xtick.labelsize": 16,
+                  "ytick.labelsize": 16, "legend.fontsize": 16, "figure.titlesize": 18, "lines.markersize": 8,
+                  "grid.alpha": 0.5, "axes.linewidth": 1.5, "axes.titlepad": 10.0, "legend.handlelength": 1.6,
+                  "legend.borderpad": 0.3, "legend.labelspacing": 0.3}
 _lecture = os.environ.get("GD_LECTURE_MODE", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
@@ -155,9 +142,8 @@ def plot_objective(ax, objective, xlim=None):
 def draw_outcome_map(ax, omap, *, legend=True, limits=True):
     """Draw an outcome map of starts × learning rates as an image: x₀ across, η up on a log scale.
 
-    ``omap`` is an :func:`~helpers.outcomes.outcome_map` with starts ``x0[None, :]`` and learning rates
-    ``lr[:, None]``. With ``limits``, dashed lines mark each minimum's stability limit η = 2/f''(x*).
-    Returns the image artist.
+    ``omap`` is an :func:`~helpers.outcomes.outcome_map` with starts ``x0[None, :]`` and learning rates ``lr[:, None]``.
+    With ``limits``, dashed lines mark each minimum's stability limit η = 2/f''(x*). Returns the image artist.
     """
     colors = outcome_colors(omap)
     x0, lr = omap.runs.x0[0], omap.runs.lr[:, 0]

@@ -199,8 +199,7 @@ def _iterate(objective, step, x, state, columns, max_steps, tol, bound, m):
     n, dims = len(x), x.ndim - 1
     status, steps = np.full(n, "max_steps", dtype="<U9"), np.full(n, max_steps)
     last, active, xa, sa, ha = x.copy(), np.arange(n), x, state, columns
-    tails, first = np.empty((n, m) + x.shape[1:]), max_steps + 1 - m
-    written = 0
+    tails, first, written = np.empty((n, m) + x.shape[1:]), max_steps + 1 - m, 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(max_steps + 1):
             if k >= first:

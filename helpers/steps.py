@@ -23,19 +23,15 @@ def momentum(x, v, grad, lr, beta):
 
 
 def momentum_sum(x, v, grad, lr, beta):
-    """Momentum as PyTorch's ``SGD(momentum=β)`` writes it: v ← β·v + ∇f(x), x ← x − η·v.
-
-    The same method as :func:`momentum` when this η is (1 − β) times that one.
-    """
+    """Momentum as PyTorch's ``SGD(momentum=β)`` writes it: v ← β·v + ∇f(x), x ← x − η·v. The same method as
+    :func:`momentum` when this η is (1 − β) times that one."""
     v = beta * v + grad
     return x - lr * v, v
 
 
 def momentum_delta(w, dw, grad, lr, mu):
     """Momentum in the form of the lecture's backpropagation slide, corrected: Δw ← −η·∇E + μ·Δw, w ← w + Δw.
-
-    It is :func:`momentum_sum` with β = μ and Δw = −η·v.
-    """
+    It is :func:`momentum_sum` with β = μ and Δw = −η·v."""
     dw = -lr * grad + mu * dw
     return w + dw, dw
 

@@ -16,10 +16,9 @@ _CONVENTIONS = ("average", "sum")
 def stability_limit(curvature, beta=0.0, *, convention="average"):
     """The largest stable learning rate along a direction of curvature λ (f'' at a minimum).
 
-    Gradient descent (β = 0): η < 2/λ. Momentum: both roots of z² − (1 + β − h)·z + β lie inside the
-    unit circle exactly when 0 < h < 2·(1 + β), that is η·λ < 2·(1 + β)/(1 − β) in the averaged form
-    and η·λ < 2·(1 + β) in the summed form. At the limit the iterates bounce forever. Works
-    elementwise on arrays of λ and β.
+    Gradient descent (β = 0): η < 2/λ. Momentum: both roots of z² − (1 + β − h)·z + β lie inside the unit circle exactly
+    when 0 < h < 2·(1 + β), that is η·λ < 2·(1 + β)/(1 − β) in the averaged form and η·λ < 2·(1 + β) in the summed form.
+    At the limit the iterates bounce forever. Works elementwise on arrays of λ and β.
     """
     lam, b = _validate.hyper("curvature", curvature), _validate.hyper("beta", beta)
     convention = _validate.choice("convention", convention, _CONVENTIONS)
