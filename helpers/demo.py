@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import html
+import sys
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -37,7 +41,7 @@ class Demo:
         for artist in self.animated_artists():
             self.live.animate(artist)
         self.play_control = play
-        self._adjusting = False
+        self._adjusting = self._update_due = False
         target = self.controls[play]
         self.play = widgets.Play(
             value=target.value, min=target.min, max=target.max, step=target.step,
@@ -79,7 +83,31 @@ class Demo:
 
     def _on_change(self, change):
         if not self._adjusting:  # a range adjustment of fit_play_range() is not a new setting
+            self.refresh(change)
+
+    def refresh(self, change):
+        """:meth:`update` for a control's ``change``: at once for a change made in Python; for one the browser
+        sent (a slider dragged), just after the kernel has answered its message, with the values current then.
+        The browser sends a slider's next value only when the kernel has answered the last one: drawing inside
+        the answer would add the frame's cost to every round trip. Values superseded meanwhile are skipped."""
+        try:
+            loop = asyncio.get_running_loop()  # the kernel's; none in a plain Python process
+        except RuntimeError:
+            loop = None
+        if loop is None or change.name not in change.owner._property_lock:  # ipywidgets' mark of a browser change
             self.update()
+        elif not self._update_due:
+            self._update_due = True
+            loop.call_soon(self._due_update)
+
+    def _due_update(self):
+        self._update_due = False
+        try:
+            sys.stdout.flush()  # in a kernel: returns once the answer (its "idle" status) has left
+            self.update()
+        except Exception as err:  # the browser's message is answered already: say it in the demo, log the traceback
+            self.readout.value = html.escape(f"The demo failed: {type(err).__name__}: {err}")
+            raise
 
     def fit_play_range(self):
         """Make the Play control's slider end at the current run's last step (a slider at the old end moves
@@ -89,18 +117,19 @@ class Demo:
         last = control.max if last is None else max(int(last), control.min)
         self._adjusting = True
         try:
-            if last != control.max:
-                at_end = control.value >= control.max
-                if last > control.max:
-                    control.max = last
-                    if at_end:
-                        control.value = last
-                else:
-                    control.value = min(control.value, last)
-                    control.max = last
-                self.play.max = last
-            frames = max(1, (last - control.min) // control.step)
-            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
+            with control.hold_sync(), self.play.hold_sync():  # one message per widget, not one per change
+                if last != control.max:
+                    at_end = control.value >= control.max
+                    if last > control.max:
+                        control.max = last
+                        if at_end:
+                            control.value = last
+                    else:
+                        control.value = min(control.value, last)
+                        control.max = last
+                    self.play.max = last
+                frames = max(1, (last - control.min) // control.step)
+                self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
             self._adjusting = False
 

@@ -171,7 +171,7 @@ def test_the_output_map_is_drawn_where_its_points_are():
     for artist in (demo.class0, demo.class1, demo.epoch_label):
         artist.set_visible(False)
     demo.controls["epoch"].value = 60
-    png = pixels(demo.live.image.value)
+    png = pixels(demo.live.png)
     grid = demo.image.get_array()
     x0, x1, y0, y1 = DATASETS["two moons"]["view"]
     height = png.shape[0]
@@ -205,11 +205,11 @@ def test_animation_frames_replay_the_default_run():
 
 def test_a_view_that_changes_and_changes_back_is_the_same_picture():
     demo = NetworkDemo()
-    before = pixels(demo.live.image.value).astype(int)
+    before = pixels(demo.live.png).astype(int)
     demo.controls["epochs"].value = 500
     for epochs in range(490, 190, -10):
         demo.controls["epochs"].value = epochs
-    after = pixels(demo.live.image.value).astype(int)
+    after = pixels(demo.live.png).astype(int)
     assert np.array_equal(before, after)  # constrained layout starts from the grid at every redraw
 
 

@@ -1,5 +1,6 @@
 """The live-figure machinery and notebook 01's demo, driven headlessly by setting slider values."""
 
+import asyncio
 
 import numpy as np
 import pytest
@@ -21,7 +22,7 @@ def test_blitted_frame_equals_a_full_redraw(case):
     _, factory, control, values = case
     demo = factory()
     demo.controls[control].value = values[len(values) // 2]
-    fast, full = pixels(demo.live.image.value), pixels(naive_render(demo))
+    fast, full = pixels(demo.live.png), pixels(naive_render(demo))
     assert fast.shape == full.shape
     # Antialiased edges may differ by a rounding step where artists overlap; the pictures must not.
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
@@ -29,11 +30,11 @@ def test_blitted_frame_equals_a_full_redraw(case):
 
 def test_changing_lr_updates_readout_image_and_artists():
     demo = SquareDemo(lr=0.1, x0=10.0, steps=30)
-    before_png, before_text = demo.live.image.value, demo.readout_text
+    before_png, before_text = demo.live.png, demo.readout_text
     demo.controls["lr"].value = 0.3
     assert demo.readout_text != before_text and demo.readout_text.startswith("η = 0.3 ·")
     assert "converged in" in demo.readout_text
-    assert demo.live.image.value != before_png
+    assert demo.live.png != before_png
     xs, ys = demo.path.get_data()
     np.testing.assert_allclose(xs, 10.0 * 0.4 ** np.arange(len(xs)))
     np.testing.assert_allclose(ys, xs**2)
@@ -173,9 +174,67 @@ def test_time_updates_sets_each_value_in_turn_or_renders_naively():
     times = time_updates(demo, "lr", [0.2, 0.3])
     assert len(times) == 2 and all(isinstance(t, float) and t >= 0 for t in times)
     assert seen == [0.2, 0.3] and demo.readout_text.startswith("η = 0.3 ·")
-    before = demo.live.image.value
+    before = demo.live.png
     naive = time_updates(demo, "lr", [0.5, 0.7], naive=True)
     assert len(naive) == 2 and all(isinstance(t, float) and t >= 0 for t in naive)
     # the naive path builds its own figures: the live demo is left as it was
     assert seen == [0.2, 0.3] and demo.controls["lr"].value == 0.3
-    assert demo.readout_text.startswith("η = 0.3 ·") and demo.live.image.value == before
+    assert demo.readout_text.startswith("η = 0.3 ·") and demo.live.png == before
+
+
+# -- a change the browser sends is drawn after the kernel has answered it ----------------------------------
+def from_browser(control, value):
+    """What the kernel's comm handler does with a browser's new slider value: ipywidgets' ``set_state``."""
+    control.set_state({"value": value})
+
+
+def counting_updates(demo):
+    drawn = []
+    update = demo.update
+    demo.update = lambda: drawn.append(demo.controls["lr"].value) or update()
+    return drawn
+
+
+def test_browser_changes_are_drawn_after_the_answer_once_with_the_latest_value():
+    demo = SquareDemo(lr=0.1, x0=10.0, steps=30)
+    drawn, before = counting_updates(demo), demo.readout_text
+
+    async def in_the_kernel():
+        for value in (0.2, 0.3, 0.4):  # three messages before the kernel is free to draw
+            from_browser(demo.controls["lr"], value)
+        assert drawn == [] and demo.readout_text == before  # each answered without drawing
+        await asyncio.sleep(0)
+        assert drawn == [0.4] and demo.readout_text.startswith("η = 0.4 ·")
+        from_browser(demo.controls["lr"], 0.5)
+        await asyncio.sleep(0)
+        assert drawn == [0.4, 0.5]
+
+    asyncio.run(in_the_kernel())
+
+
+def test_changes_made_in_python_are_drawn_at_once_even_in_the_kernel():
+    demo = SquareDemo(lr=0.1, steps=30)
+    drawn = counting_updates(demo)
+
+    async def in_the_kernel():
+        demo.controls["lr"].value = 0.3
+        assert drawn == [0.3] and demo.readout_text.startswith("η = 0.3 ·")
+
+    asyncio.run(in_the_kernel())
+    from_browser(demo.controls["lr"], 0.4)  # no event loop (a script, a test): drawn at once
+    assert drawn == [0.3, 0.4]
+
+
+def test_a_failing_deferred_update_says_so_in_the_readout_and_logs_the_traceback():
+    demo = SquareDemo(lr=0.1, steps=30)
+    demo.draw = lambda **values: 1 / 0
+    reported = []
+
+    async def in_the_kernel():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: reported.append(context["exception"]))
+        from_browser(demo.controls["lr"], 0.3)
+        await asyncio.sleep(0)
+
+    asyncio.run(in_the_kernel())
+    assert demo.readout.value == "The demo failed: ZeroDivisionError: division by zero"
+    assert [type(err) for err in reported] == [ZeroDivisionError]

@@ -83,10 +83,10 @@ def test_every_control_changes_the_picture_and_text():
     d = fresh(batch_size=10, lr=0.05, epochs=10)
     for name, value in [("batch_size", 100), ("lr", 0.02), ("epochs", 12), ("seed", 4), ("shuffle", False),
                         ("decay", True)]:
-        before_text, before_png = d.readout_text, d.live.image.value
+        before_text, before_png = d.readout_text, d.live.png
         d.controls[name].value = value
         assert d.readout_text != before_text, name
-        assert d.live.image.value != before_png, name
+        assert d.live.png != before_png, name
     assert "no shuffle" in d.readout_text and "decaying" in d.readout_text
 
 

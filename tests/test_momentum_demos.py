@@ -159,7 +159,7 @@ def test_ravine_demo_axes_stay_fixed_and_frame_matches_full_redraw():
     assert [ax.get_xlim() + ax.get_ylim() for ax in demo.live.fig.axes] == limits
     demo.controls["lr"].value = 0.5
     demo.controls["beta"].value = 0.9
-    fast, full = pixels(demo.live.image.value), pixels(naive_render(demo))
+    fast, full = pixels(demo.live.png), pixels(naive_render(demo))
     assert np.mean(np.any(np.abs(fast.astype(int) - full.astype(int)) > 8, axis=-1)) < 1e-3
     gd, mo = demo.runs(0.5, 0.9, -9.0, 4.0)
     assert demo.play is not None and demo.play.max == demo.controls["shown"].max == max(gd.steps, mo.steps)
@@ -244,12 +244,12 @@ def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure
     render = demo.live.render
     fig = demo.live.fig
     monkeypatch.setattr(demo.live, "render", lambda push=True: (captions.append(fig.get_suptitle()), render(push))[1])
-    before_png, before_text = demo.live.image.value, demo.readout_text
+    before_png, before_text = demo.live.png, demo.readout_text
     html = export.animation_html(demo)
     assert html.count("data:image/png;base64") == 3
     # every frame carries its parameters (there is no readout), the live figure again has no caption
     assert len(captions) == 4 and all("β = " in text for text in captions[:3])
     assert captions[3] == fig.get_suptitle() == "" and fig.texts == []
     assert demo.readout_text == before_text
-    after = pixels(demo.live.image.value).astype(int)  # the same picture, up to antialiasing
+    after = pixels(demo.live.png).astype(int)  # the same picture, up to antialiasing
     assert np.mean(np.any(np.abs(after - pixels(before_png).astype(int)) > 8, axis=-1)) < 1e-3

@@ -328,7 +328,7 @@ class RaceDemo(Demo):
         if name == "surface":
             self._set_surface(change.new)
         self._moving = name
-        self.update()
+        self.refresh(change)
 
     def _set_surface(self, surface):
         """A new surface: its view on the start sliders, and its start and learning rates."""
