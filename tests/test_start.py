@@ -18,10 +18,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from browser_support import free_port
+from browser_support import disabled_plugins, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FAVICON_PLUGIN = "@jupyterlab/application-extension:faviconbusy"
 
 
 def digest(paths):
@@ -95,6 +96,8 @@ def test_start_serves_the_root_and_works_on_copies(work, tmp_path):
         assert status == 200 and "Gradient descent" in json.loads(body)["content"]
         assert get(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].name}"))[0] == 200
         assert get(lab.url(f"api/contents/{work.name}/{NOTEBOOKS[0].name}"))[0] == 200
+        # tools/jupyter/labconfig: no favicon flipping with every kernel message.
+        assert FAVICON_PLUGIN in disabled_plugins(get(lab.url("lab"))[1])
     # The server read tools/jupyter/: TCP_NODELAY on kernel websockets (tests/test_nodelay.py times it).
     assert "gd_nodelay: TCP_NODELAY on for kernel websockets" in (tmp_path / "start.log").read_text(encoding="utf-8")
     # A student's edit survives the next start: copies are never overwritten.
