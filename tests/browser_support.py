@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +48,13 @@ def find_chromium():
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
+
+
+def disabled_plugins(lab_page):
+    """The JupyterLab plugins a server switches off, from the page config in its ``/lab`` page (bytes)."""
+    match = re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>', lab_page, re.S)
+    assert match, "no page config in the /lab page"
+    return set(json.loads(match.group(1)).get("disabledExtensions", []))
 
 
 def free_port():
@@ -245,10 +253,36 @@ KERNEL_TRACKER_JS = """
     if (msg && msg.channel === 'shell' && msg.header && msg.header.msg_id) tracker.pending.add(msg.header.msg_id);
     return send.call(this, data);
   };
+  // A barrier: a kernel_info request of our own on the kernel's websocket (its own session, so JupyterLab
+  // ignores the reply). The kernel handles requests in order, and a demo draws for a slider's message just
+  // after answering it (helpers/demo.py): this request is handled, and its "idle" arrives, after any drawing
+  // the messages before it scheduled. Returns its id, pending until that "idle".
+  tracker.barrier = () => {
+    const ws = tracker.socket;
+    const header = {msg_id: `gd-barrier-${performance.now()}`, msg_type: 'kernel_info_request', username: 'gd-test',
+                    session: 'gd-test-barrier', date: new Date().toISOString(), version: '5.3'};
+    if (ws.protocol !== 'v1.kernel.websocket.jupyter.org') {
+      ws.send(JSON.stringify({channel: 'shell', header, parent_header: {}, metadata: {}, content: {}, buffers: []}));
+      return header.msg_id;
+    }
+    const utf8 = new TextEncoder();
+    const chunks = ['shell', ...[header, {}, {}, {}].map((part) => JSON.stringify(part))].map((c) => utf8.encode(c));
+    const offsets = [8 * (chunks.length + 2)];
+    for (const chunk of chunks) offsets.push(offsets[offsets.length - 1] + chunk.length);
+    const bytes = new Uint8Array(offsets[offsets.length - 1]);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(offsets.length), true);
+    offsets.forEach((offset, i) => view.setBigUint64(8 * (i + 1), BigInt(offset), true));
+    chunks.forEach((chunk, i) => bytes.set(chunk, offsets[i]));
+    ws.send(bytes.buffer);
+    return header.msg_id;
+  };
   const NativeWebSocket = window.WebSocket;
   class TrackedWebSocket extends NativeWebSocket {
     constructor(...args) {
       super(...args);
+      const url = String(args[0]);
+      if (url.includes('/api/kernels/') && url.includes('/channels')) tracker.socket = this;
       this.addEventListener('message', (event) => {
         if (typeof event.data !== 'string' && !(event.data instanceof ArrayBuffer)) return;
         const msg = decode(event.data);
@@ -273,13 +307,19 @@ INSTRUMENT_JS = """
   const img = demo.querySelector('img.gd-figure');
   const label = demo.querySelector('.gd-readout');
   const log = {frames: [], texts: [], inputs: []};
-  if (img) img.addEventListener('load', () => log.frames.push([performance.now(), img.src]));
+  if (img) img.addEventListener('load', () => log.frames.push([performance.now(), null]));
   new MutationObserver(() => log.texts.push([performance.now(), label.textContent]))
     .observe(label, {childList: true, characterData: true, subtree: true});
   for (const type of ['keydown', 'pointerdown', 'pointermove', 'pointerup']) {
     demo.addEventListener(type, (event) => log.inputs.push([event.timeStamp, type]), true);
   }
   demo.__gdLog = log;
+  // The figure's URL is a data: URL of ≈100 KB: compared by its length and FNV-1a hash.
+  const digest = (url) => {
+    let hash = 2166136261;
+    for (let i = 0; i < url.length; i++) hash = Math.imul(hash ^ url.charCodeAt(i), 16777619);
+    return `${url.length}:${(hash >>> 0).toString(16)}`;
+  };
   // What the demo shows now: slider values (noUiSlider's own API on each track) and their readouts,
   // figure URL, readout text, whether the figure has loaded, the kernel requests still unanswered, the
   // time since anything last happened, and the number of entries in JupyterLab's log console.
@@ -294,7 +334,7 @@ INSTRUMENT_JS = """
     const logItem = document.querySelector('.jp-LogConsoleStatusItem [title]');
     const logEntries = logItem ? Number((logItem.getAttribute('title').match(/(\\d+) log entries/) || [0, 0])[1]) : 0;
     return {
-      values, readouts, src: img ? img.src : '', text: label.textContent, logEntries,
+      values, readouts, src: img ? digest(img.src) : '', text: label.textContent, logEntries,
       complete: !img || (img.complete && img.naturalWidth > 0),
       frames: log.frames.length, inputs: log.inputs.length,
       quietMs: performance.now() - Math.max(last(log.frames), last(log.texts), last(log.inputs), kernel.lastIdle),
@@ -305,9 +345,10 @@ INSTRUMENT_JS = """
 """
 
 STATE_JS = "(demo) => demo.__gdState()"
+BARRIER_JS = "() => window.__gdKernel.barrier()"
 
 # Truthy (the state) once the demo has caught up: the kernel has answered every request, the figure
-# has loaded, and nothing new happened for quietMs.
+# has loaded, and nothing new happened for quietMs. (Send a barrier first: see KERNEL_TRACKER_JS.)
 QUIET_JS = """
 ([demo, quietMs]) => {
   const s = demo.__gdState();
@@ -382,8 +423,10 @@ _DRAG_EVENTS_JS = """
   const handle = widget.querySelector('.noUi-handle').getBoundingClientRect();
   const y = handle.top + handle.height / 2;
   const at = (fraction) => base.left + fraction * base.width;
+  // The element under the handle, found once: looking it up per move would force a layout each time, which
+  // the browser's own mouse events (dispatched once per frame, after layout) do not.
+  const target = document.elementFromPoint(handle.left + handle.width / 2, y) || document.documentElement;
   const fire = (kind, x) => {
-    const target = document.elementFromPoint(x, y) || document.documentElement;
     const init = {bubbles: true, cancelable: true, composed: true, view: window, clientX: x, clientY: y,
                   button: 0, buttons: kind === 'up' ? 0 : 1};
     const pointer = {...init, pointerId: 1, pointerType: 'mouse', isPrimary: true};
@@ -530,12 +573,15 @@ PLAYING_JS = """
 CEILING_FRAMES = 200
 
 CEILING_CELL = """\
+import base64
 from pathlib import Path
 
 import ipywidgets as widgets
 from IPython.display import display
 
-frames = [path.read_bytes() for path in sorted(Path("frames").glob("*.png"))]
+# As the demos send theirs: data: URLs (see helpers/live.py).
+paths = sorted(Path("frames").glob("*.png"))
+frames = [b"data:image/png;base64," + base64.b64encode(path.read_bytes()) for path in paths]
 
 
 def ceiling(kind):
@@ -545,7 +591,7 @@ def ceiling(kind):
     readout.add_class("gd-readout")
     children = [slider, readout]
     if kind == "png":
-        image = widgets.Image(value=frames[0], format="png",
+        image = widgets.Image(value=frames[0], format="url",
                               layout=widgets.Layout(width="1080px", max_width="100%", height="auto"))
         image.add_class("gd-figure")
         children.insert(1, image)

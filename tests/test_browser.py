@@ -51,6 +51,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    BARRIER_JS,
     CEILING_READY_JS,
     CELL_PROMPTS_JS,
     CHROMIUM_ARGS,
@@ -588,6 +589,13 @@ class Demo:
             time.sleep(0.02)
 
     def quiet(self, what="the demo to catch up"):
+        """The state once the demo has caught up. Every request answered is not enough: a demo answers a
+        slider's message first and draws after, so then a barrier request (see KERNEL_TRACKER_JS) follows."""
+        self._quiet(what)
+        self.page.evaluate(BARRIER_JS)
+        return self._quiet(what)
+
+    def _quiet(self, what):
         try:
             state = self.page.wait_for_function(
                 QUIET_JS, arg=[self.handle, QUIET_MS], timeout=CHANGE_TIMEOUT_S * 1000, polling=50
