@@ -47,8 +47,7 @@ class Demo:
             value=target.value, min=target.min, max=target.max, step=target.step,
             interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
         )
-        widgets.jslink((self.play, "value"), (target, "value"))
-        widgets.jslink((self.play, "max"), (target, "max"))
+        widgets.jslink((self.play, "value"), (target, "value"))  # the ends: fit_play_range() sets both maxima
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = self._layout()
@@ -127,7 +126,7 @@ class Demo:
                     else:
                         control.value = min(control.value, last)
                         control.max = last
-                    self.play.max = last
+                    self.play.max, self.play.value = last, control.value  # so the link has nothing to send
                 frames = max(1, (last - control.min) // control.step)
                 self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
