@@ -47,7 +47,8 @@ class Demo:
             value=target.value, min=target.min, max=target.max, step=target.step,
             interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
         )
-        widgets.jslink((self.play, "value"), (target, "value"))  # the ends: fit_play_range() sets both maxima
+        widgets.jslink((self.play, "value"), (target, "value"))
+        widgets.jslink((self.play, "max"), (target, "max"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = self._layout()
@@ -126,7 +127,7 @@ class Demo:
                     else:
                         control.value = min(control.value, last)
                         control.max = last
-                    self.play.max, self.play.value = last, control.value  # so the link has nothing to send
+                    self.play.max = last
                 frames = max(1, (last - control.min) // control.step)
                 self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
