@@ -117,19 +117,18 @@ class Demo:
         last = control.max if last is None else max(int(last), control.min)
         self._adjusting = True
         try:
-            with control.hold_sync(), self.play.hold_sync():  # one message per widget, not one per change
-                if last != control.max:
-                    at_end = control.value >= control.max
-                    if last > control.max:
-                        control.max = last
-                        if at_end:
-                            control.value = last
-                    else:
-                        control.value = min(control.value, last)
-                        control.max = last
-                    self.play.max = last
-                frames = max(1, (last - control.min) // control.step)
-                self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
+            if last != control.max:
+                at_end = control.value >= control.max
+                if last > control.max:
+                    control.max = last
+                    if at_end:
+                        control.value = last
+                else:
+                    control.value = min(control.value, last)
+                    control.max = last
+                self.play.max = last
+            frames = max(1, (last - control.min) // control.step)
+            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
             self._adjusting = False
 
