@@ -23,13 +23,17 @@ its figure never updates. For each notebook in ``notebooks/`` (found by glob) th
 The same harness measures the ceiling of the server and the browser: a generated notebook (in a
 temporary folder, never in ``notebooks/``) with a slider that only sets a Label, and one that only swaps
 in one of 200 precomputed demo-sized PNGs. The timings run twice, on a server with the TCP_NODELAY
-tuning of ``tools/jupyter/gd_nodelay.py`` and on one without (``GD_NODELAY=0``), so one run prints:
+tuning of ``tools/jupyter/gd_nodelay.py`` and on one without (``GD_NODELAY=0``; the other settings of
+``tools/jupyter/`` stay), so one run prints:
 
     browser ceiling kind=<label|png> drag_fps=<y> [png_kb=<kb>] nodelay=<on|off>
     browser demo=<name> settle_ms=<x> drag_fps=<y> ceiling_ratio=<r> nodelay=<on|off>
 
 where ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's, measured on the same server
-just before the notebook's demos (so both saw the same load on a shared machine). Timings
+just before the notebook's demos (so both saw the same load on a shared machine). A demo answers a
+slider's message before it draws (``helpers/demo.py``), so "every request answered" does not mean
+"drawn": before taking a demo's state as settled, the test sends a request of its own and waits for
+its answer, which comes after any drawing the earlier messages scheduled. Timings
 are printed, never asserted (the machines are shared and noisy). A new demo needs no line here: its
 notebook is found by glob, the slider to time is its ``BENCHMARKS`` entry. A screenshot per notebook
 goes to ``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.

@@ -11,7 +11,8 @@
 # GD_LECTURE_MODE=1 bash tools/start.sh opens every notebook in lecture (projector) mode.
 # The server also reads tools/jupyter/ (an extra Jupyter config folder; your own config still applies):
 # it sets TCP_NODELAY on kernel websockets, so a widget round trip no longer waits 40 ms for a delayed
-# ACK (see tools/jupyter/gd_nodelay.py). GD_NODELAY=0 bash tools/start.sh switches that off.
+# ACK (see tools/jupyter/gd_nodelay.py; GD_NODELAY=0 bash tools/start.sh switches that off), its kernels
+# do not echo widget updates, and JupyterLab's busy favicon is off (labconfig/page_config.json).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 ensure_env
 cd "$ROOT"
