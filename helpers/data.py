@@ -29,7 +29,7 @@ def two_moons(n, *, noise=0.1, rng):
     noise = _validate.real("noise", noise, low=0.0)
     rng = _validate.rng("rng", rng)
     n_top = n // 2
-    t_top, t_bottom = rng.uniform(0.0, np.pi, n_top), rng.uniform(0.0, np.pi, n - n_top)  # top first, as before
+    t_top, t_bottom = rng.uniform(0.0, np.pi, n_top), rng.uniform(0.0, np.pi, n - n_top)  # top, then bottom
     top = np.column_stack([np.cos(t_top), np.sin(t_top)])
     bottom = np.column_stack([1.0 - np.cos(t_bottom), 0.5 - np.sin(t_bottom)])
     X = np.vstack([top, bottom]) + noise * rng.standard_normal((n, 2))
