@@ -47,8 +47,7 @@ class Demo:
             value=target.value, min=target.min, max=target.max, step=target.step,
             interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
         )
-        widgets.jslink((self.play, "value"), (target, "value"))
-        widgets.jslink((self.play, "max"), (target, "max"))
+        widgets.jslink((self.play, "value"), (target, "value"))  # the maxima: set by fit_play_range
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = self._layout()
@@ -116,17 +115,16 @@ class Demo:
         last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
         last = control.max if last is None else max(int(last), control.min)
         self._adjusting = True
-        try:
+        try:  # in an order in which the page never sees a value above its widget's maximum
             if last != control.max:
                 at_end = control.value >= control.max
                 if last > control.max:
-                    control.max = last
+                    control.max = self.play.max = last
                     if at_end:
                         control.value = last
                 else:
                     control.value = min(control.value, last)
-                    control.max = last
-                self.play.max = last
+                    control.max = self.play.max = last
             frames = max(1, (last - control.min) // control.step)
             self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
         finally:
