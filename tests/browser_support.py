@@ -573,7 +573,10 @@ PLAYING_JS = """
 CEILING_FRAMES = 200
 
 CEILING_CELL = """\
+import asyncio
 import base64
+import sys
+import time
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -582,6 +585,25 @@ from IPython.display import display
 # As the demos send theirs: data: URLs (see helpers/live.py).
 paths = sorted(Path("frames").glob("*.png"))
 frames = [b"data:image/png;base64," + base64.b64encode(path.read_bytes()) for path in paths]
+
+
+due = []  # not empty while a frame is scheduled
+
+
+# As a demo draws (helpers/demo.py): after the kernel has answered, KERNEL_MS of busy CPU, then the frame.
+def deferred_frame(slider, image):
+    if not due:
+        due.append(True)
+        asyncio.get_running_loop().call_soon(draw_frame, slider, image)
+
+
+def draw_frame(slider, image):
+    due.clear()
+    sys.stdout.flush()
+    end = time.perf_counter() + KERNEL_MS / 1000
+    while time.perf_counter() < end:  # a busy kernel, as while drawing and encoding a figure
+        pass
+    image.value = frames[slider.value]
 
 
 def ceiling(kind):
@@ -595,7 +617,10 @@ def ceiling(kind):
                               layout=widgets.Layout(width="1080px", max_width="100%", height="auto"))
         image.add_class("gd-figure")
         children.insert(1, image)
-        slider.observe(lambda change: setattr(image, "value", frames[change["new"]]), names="value")
+        if KERNEL_MS is None:
+            slider.observe(lambda change: setattr(image, "value", frames[change["new"]]), names="value")
+        else:
+            slider.observe(lambda change: deferred_frame(slider, image), names="value")
     else:
         slider.observe(lambda change: setattr(readout, "value", str(change["new"])), names="value")
     box = widgets.VBox(children)
@@ -644,13 +669,15 @@ def ceiling_frames(count=CEILING_FRAMES):
     return frames
 
 
-def write_ceiling_notebook(folder, frames):
-    """``folder/ceiling.ipynb`` and its ``folder/frames/*.png``; returns the notebook's path."""
+def write_ceiling_notebook(folder, frames, kernel_ms=None):
+    """``folder/ceiling.ipynb`` and its ``folder/frames/*.png``; returns the notebook's path. With ``kernel_ms``,
+    the PNG ceiling shows each frame as a demo does, deferred, after ``kernel_ms`` of busy kernel (a benchmark's
+    synthetic frame cost); without, it swaps the frame while answering."""
     (folder / "frames").mkdir(parents=True, exist_ok=True)
     for k, png in enumerate(frames):
         (folder / "frames" / f"{k:03d}.png").write_bytes(png)
     cell = {"cell_type": "code", "execution_count": None, "id": "ceiling", "metadata": {}, "outputs": [],
-            "source": CEILING_CELL.splitlines(keepends=True)}
+            "source": f"KERNEL_MS = {kernel_ms!r}\n{CEILING_CELL}".splitlines(keepends=True)}
     kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     notebook = {"cells": [cell], "metadata": {"kernelspec": kernelspec}, "nbformat": 4, "nbformat_minor": 5}
     path = folder / "ceiling.ipynb"

@@ -299,10 +299,11 @@ def print_lines(capsys, lines):
             print(flush=True)
 
 
-def measure_ceiling(chromium, lab, frames):
+def measure_ceiling(chromium, lab, frames, kernel_ms=None):
     """Write the ceiling notebook into the server's root, run it and drag each of its sliders as a
-    demo's is dragged; returns {kind: frames/s} (for the Label echo: readout changes per second)."""
-    notebook = write_ceiling_notebook(lab.root / "ceiling", frames)
+    demo's is dragged; returns {kind: frames/s} (for the Label echo: readout changes per second).
+    ``kernel_ms``: see :func:`browser_support.write_ceiling_notebook`."""
+    notebook = write_ceiling_notebook(lab.root / "ceiling", frames, kernel_ms)
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
