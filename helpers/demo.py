@@ -18,8 +18,9 @@ class Demo:
 
     ``controls`` maps parameter names to value widgets; a change of any calls :meth:`update`:
     ``draw(**values)``, then a render. ``play`` names an integer control (a step or epoch slider) that
-    a Play button drives in the browser (no extra kernel round trips); with :meth:`play_length` the
-    slider and Play end where the run ends, and a whole run plays in at most :data:`PLAY_SECONDS`.
+    a Play button drives (Play ticks in the browser; the kernel keeps both at the same value); with
+    :meth:`play_length` the slider and Play end where the run ends, and a whole run plays in at most
+    :data:`PLAY_SECONDS`.
     """
 
     #: Short name, used in the benchmark's and the browser test's output and as a CSS class.
@@ -47,9 +48,11 @@ class Demo:
             value=target.value, min=target.min, max=target.max, step=target.step,
             interval=self.PLAY_INTERVAL_MS[1], description="Play", layout=widgets.Layout(width="auto"),
         )
-        widgets.jslink((self.play, "value"), (target, "value"))  # the maxima: set by fit_play_range
+        self._relaying = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
+        for widget in (target, self.play):
+            widget.observe(self._keep_play_equal, names="value")
         self.widget = self._layout()
         self.update()
 
@@ -84,6 +87,18 @@ class Demo:
         if not self._adjusting:  # a range adjustment of fit_play_range() is not a new setting
             self.refresh(change)
 
+    def _keep_play_equal(self, change):
+        """Play and its slider move together. They are kept equal here, not by a link in the page: such a link
+        sends every value the kernel sets on one of them back to the kernel for the other, a second message
+        (and kernel round trip) per frame while a slider is dragged."""
+        other = self.controls[self.play_control] if change.owner is self.play else self.play
+        if other.value != change.new:
+            self._relaying = change.name in change.owner._property_lock  # Play ticking in the browser
+            try:
+                other.value = change.new
+            finally:
+                self._relaying = False
+
     def refresh(self, change):
         """:meth:`update` for a control's ``change``: at once for a change made in Python; for one the browser
         sent (a slider dragged), just after the kernel has answered its message, with the values current then.
@@ -93,7 +108,8 @@ class Demo:
             loop = asyncio.get_running_loop()  # the kernel's; none in a plain Python process
         except RuntimeError:
             loop = None
-        if loop is None or change.name not in change.owner._property_lock:  # ipywidgets' mark of a browser change
+        from_browser = self._relaying or change.name in change.owner._property_lock  # ipywidgets' mark of one
+        if loop is None or not from_browser:
             self.update()
         elif not self._update_due:
             self._update_due = True
@@ -115,7 +131,7 @@ class Demo:
         last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
         last = control.max if last is None else max(int(last), control.min)
         self._adjusting = True
-        try:  # in an order in which the page never sees a value above its widget's maximum
+        try:  # in an order in which no value is ever above its widget's maximum (it would be clamped)
             if last != control.max:
                 at_end = control.value >= control.max
                 if last > control.max:

@@ -61,10 +61,17 @@ def test_show_step_truncates_the_drawn_path_and_says_so():
     assert demo.current.get_data()[0][0] == pytest.approx(5.12)
 
 
-def test_play_is_linked_to_the_step_slider():
-    demo = SquareDemo()
-    assert demo.play is not None
-    assert demo.play.max == demo.controls["shown"].max
+def test_play_and_the_step_slider_move_together():
+    demo = SquareDemo(lr=0.1, steps=30)
+    shown = demo.controls["shown"]
+    assert (demo.play.value, demo.play.max) == (shown.value, shown.max)
+    demo.play.value = 3  # Play ticking: the slider follows and the figure shows step 3
+    assert shown.value == 3 and "showing step 3" in demo.readout_text
+    shown.value = 5  # the slider dragged: Play goes on from there
+    assert demo.play.value == 5
+    for lr in (0.5, 0.01, 0.45, 0.1):  # runs shorter, longer, shorter, longer: both ranges follow the run
+        demo.controls["lr"].value = lr
+        assert (demo.play.value, demo.play.max) == (shown.value, shown.max), lr
 
 
 def test_axes_stay_fixed_while_sliding():
@@ -208,6 +215,25 @@ def test_browser_changes_are_drawn_after_the_answer_once_with_the_latest_value()
         from_browser(demo.controls["lr"], 0.5)
         await asyncio.sleep(0)
         assert drawn == [0.4, 0.5]
+
+    asyncio.run(in_the_kernel())
+
+
+def test_play_ticking_in_the_browser_moves_the_slider_and_is_drawn_after_the_answer():
+    demo = SquareDemo(lr=0.1, x0=10.0, steps=30)
+    shown, drawn, sent = demo.controls["shown"], counting_updates(demo), []
+    for widget in (shown, demo.play):  # what the kernel sends to the page
+        widget.send_state = lambda key=None, widget=widget: sent.append((widget.description, key))
+
+    async def in_the_kernel():
+        for step in (1, 2):  # two ticks before the kernel is free
+            from_browser(demo.play, step)
+            assert shown.value == step
+        assert drawn == [] and sent == [("show step", "value")] * 2  # the slider's moves, nothing back to Play
+        await asyncio.sleep(0)
+        assert len(drawn) == 1 and "showing step 2" in demo.readout_text
+        from_browser(shown, 4)  # the slider dragged: Play follows, in the kernel
+        assert demo.play.value == 4 and sent[2:] == [("Play", "value")]
 
     asyncio.run(in_the_kernel())
 
