@@ -16,7 +16,7 @@ from .epochs import run_epochs
 from .objectives import Quadratic2D, Quartic, Square
 from .outcomes import classify_run, outcome_map
 from .plotting import lecture_mode, use_house_style
-from .runner import Run, run
+from .runner import Run, log_grid, run
 
 __all__ = [
     "Quadratic2D",
@@ -27,6 +27,7 @@ __all__ = [
     "classify_run",
     "data",
     "lecture_mode",
+    "log_grid",
     "network",
     "outcome_map",
     "outcomes",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate
+from .steps import power
 
 
 def ewma(x, beta, *, bias_correction=False):
@@ -22,7 +23,7 @@ def ewma(x, beta, *, bias_correction=False):
         v = beta * v + (1.0 - beta) * value
         out[t] = v
     if bias_correction:
-        out /= 1.0 - beta ** np.arange(1, len(x) + 1, dtype=float)
+        out /= 1.0 - power(beta, np.arange(1, len(x) + 1))  # Python's rounding: the same bits on every CPU
     return out
 
 

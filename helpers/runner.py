@@ -10,6 +10,7 @@ budget ran out: such a run has *not* found a minimum, whatever its last iterate 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,7 +112,9 @@ def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, 
 
     ``x0`` (a number or a point, or an array of them) and the hyper-parameters (``lr=…`` required,
     ``beta=…``, …) broadcast together: ``x0[None, :]`` and ``lr=lr[:, None]`` give a grid of starts ×
-    learning rates, each run ending exactly as it would alone (bit for bit). One run keeps every
+    learning rates, each run ending exactly as it would alone, bit for bit on every CPU: one run and a grid
+    take the same arithmetic path (+ − × ÷ √, powers by :func:`helpers.steps.power`, never numpy's
+    vectorised power/exp/log, whose last bit depends on the CPU; norms by :func:`_norms`). One run keeps every
     iterate and state; a grid (or ``tail=m``) keeps the last m iterates of each run (default 16,
     enough to tell a cycle from chaos). Limits: ``max_steps`` 1 … 10⁷, ``tol`` > 0, the divergence
     bound ‖x‖ ≤ ``bound``; ``state`` is the optimiser's state before the first step (default: 0, or the
@@ -144,6 +147,15 @@ def run(objective, step, x0, *, max_steps=1000, tol=1e-6, bound=1e6, tail=None, 
                {**settings, **shaped, "x0": np.broadcast_to(x0, grid + point)})
 
 
+def log_grid(start, stop, num):
+    """``np.geomspace(start, stop, num)`` (0 < start, stop) computed with Python floats: the same bits on every CPU
+    (numpy's vectorised log10 and power may round the last bit otherwise, and flip a run on an outcome map's edge)."""
+    start, stop, num = _validate.positive("start", start), _validate.positive("stop", stop), _validate.integer(
+        "num", num, low=2, high=10**7)
+    low, step = math.log10(start), (math.log10(stop) - math.log10(start)) / (num - 1)
+    return np.array([start] + [10.0 ** (k * step + low) for k in range(1, num - 1)] + [stop])  # as np.logspace
+
+
 def _check(objective, step, hyper):
     if not isinstance(objective, Objective):
         raise TypeError(f"objective must be a helpers Objective (e.g. Square()), got {objective!r}")
@@ -171,7 +183,7 @@ def _one(objective, step, x, state, hyper, max_steps, tol, bound):
     if x.ndim == 0:
         x, norm, gradient = float(x), abs, (lambda p: float(objective.grad(p)))
     else:
-        norm, gradient = (lambda v: float(np.sqrt(np.add.reduce(v * v)))), objective.grad
+        norm, gradient = (lambda v: float(_norms(v, 1))), objective.grad
     iterates, states, status, lr = [x], [state], "max_steps", hyper["lr"]
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(max_steps + 1):

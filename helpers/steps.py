@@ -4,11 +4,20 @@ Every rule is ``step(x, state, grad, **hyper) -> (x, state)``: new parameters an
 velocity, …; ``0.0`` before the first step) from the parameters, the state and the gradient at ``x``.
 Only elementwise arithmetic, so one rule updates a number, a batch of points or a whole grid of
 settings (arrays of η or β broadcast against the points). :mod:`helpers.runner` runs any of them.
++ − × ÷ and √ round alike for a number and an array, on every CPU; powers go through :func:`power`.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def power(base, t):
+    """``base ** t`` for a number or every entry of an array, each rounded as Python's float ``**`` rounds it
+    (numpy's vectorised power may differ in the last bit, on some CPUs; an object array calls Python's)."""
+    if np.ndim(base) == 0 and np.ndim(t) == 0:
+        return float(base) ** np.asarray(t).item()  # .item(): a Python int or float, never a numpy scalar
+    return np.power(np.asarray(base, dtype=float).astype(object), np.asarray(t).astype(object)).astype(float)
 
 
 def gradient_descent(x, state, grad, lr):
@@ -60,7 +69,7 @@ def adam(x, state, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     x ← x − η·m̂/(√ŝ + ε) with m̂ = m/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ)."""
     m, s, t = state
     m, s, t = beta1 * m + (1 - beta1) * grad, beta2 * s + (1 - beta2) * grad * grad, t + 1
-    m_hat, s_hat = m / (1 - beta1**t), s / (1 - beta2**t)
+    m_hat, s_hat = m / (1 - power(beta1, t)), s / (1 - power(beta2, t))
     return x - lr * m_hat / (np.sqrt(s_hat) + eps), (m, s, t)
 
 

@@ -17,7 +17,7 @@ from ..demo import Demo
 from ..live import log_slider, slider
 from ..objectives import Quartic
 from ..outcomes import classify_run, critical_names, outcome_map
-from ..runner import run
+from ..runner import log_grid, run
 from ..steps import gradient_descent
 
 X0_RANGE = (-2.5, 2.5)  # start points the slider and the map cover
@@ -39,7 +39,7 @@ def default_map(shape=MAP_SHAPE, steps=MAP_STEPS):
     """The outcome map over :data:`X0_RANGE` × :data:`LR_RANGE` (computed once, then cached)."""
     n_lr, n_x0 = shape
     x0 = np.linspace(*X0_RANGE, n_x0)
-    lr = np.geomspace(*LR_RANGE, n_lr)
+    lr = log_grid(*LR_RANGE, n_lr)
     return outcome_map(Quartic(), gradient_descent, x0[None, :], lr=lr[:, None], max_steps=steps, tol=TOL, bound=BOUND)
 
 

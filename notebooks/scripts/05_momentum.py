@@ -487,7 +487,7 @@ plotting.show(fig, "Left: contours of the MSE near its minimum with the second h
 # %% slideshow={"slide_type": "-"}
 quartic = helpers.Quartic()
 x_start = -2.0
-lr_q = np.geomspace(0.01, 1.0, 81)
+lr_q = helpers.log_grid(0.01, 1.0, 81)  # as np.geomspace, the same bits on every processor
 beta_q = np.linspace(0.0, 0.98, 50)
 qmap = helpers.outcome_map(quartic, momentum, x_start, lr=lr_q[None, :], beta=beta_q[:, None], max_steps=3000,
                            bound=100.0)
@@ -661,7 +661,7 @@ ex.check_momentum(my_momentum)
 # limit as a dotted line.
 
 # %% slideshow={"slide_type": "-"}
-lr_axis = np.geomspace(0.01, 3.0, 90)
+lr_axis = helpers.log_grid(0.01, 3.0, 90)
 beta_axis = np.linspace(0.0, 0.98, 50)
 plane = helpers.run(ravine, momentum, start, lr=lr_axis[None, :], beta=beta_axis[:, None], max_steps=1000, bound=100.0)
 counts = {status: int(np.sum(plane.status == status)) for status in ("converged", "diverged", "max_steps")}

@@ -127,7 +127,7 @@ for beta in (0.0, 0.5, 0.9):
 # (on a quadratic, well-tuned heavy ball is as fast as any momentum method can be):
 
 # %% slideshow={"slide_type": "-"}
-lr_grid, beta_grid = np.geomspace(0.001, 0.2, 300)[:, None], np.linspace(0.0, 0.99, 100)[None, :]
+lr_grid, beta_grid = helpers.log_grid(0.001, 0.2, 300)[:, None], np.linspace(0.0, 0.99, 100)[None, :]
 for name, rule in (("heavy ball", steps.momentum_sum), ("Nesterov", nesterov)):
     grid = helpers.run(ravine, rule, np.array(start), lr=lr_grid, beta=beta_grid, max_steps=3000, bound=100.0, tail=1)
     steps_needed = np.where(grid.status == "converged", grid.steps, np.iinfo(int).max)
