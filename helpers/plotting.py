@@ -6,15 +6,20 @@ blindness and on a washed-out projector. Figures are sized for a 1280×720 proje
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 
 import matplotlib as mpl
 import numpy as np
+from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
+from PIL import Image
 
 from . import regression
 
@@ -185,11 +190,6 @@ def line_contours(ax, x, y, view, *, start=None):
 def _figure_png(fig):
     """The figure as PNG bytes at its own size and dpi, with no metadata (the same figure, the same bytes),
     in 256 colours: a third of the bytes (how the notebooks store figures, to stay small)."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
     canvas = FigureCanvasAgg(fig)
     out = io.BytesIO()
     canvas.draw()
@@ -198,13 +198,20 @@ def _figure_png(fig):
     return out.getvalue()
 
 
-def show(fig, alt):
+def show(fig, alt, *, cpu_dependent=None):
     """Display a figure as a PNG with ``alt`` as its text form: what a screen reader, a text-only export
-    and nbval see, in place of the default ``<Figure size …>`` line, which says nothing about the picture."""
-    import base64
-
-    from IPython.display import display
-
+    and nbval see, in place of the default ``<Figure size …>`` line, which says nothing about the picture.
+    ``cpu_dependent=(ax, (x_from, x_to))``: that strip of ``ax`` shows round-off itself, which moves with the
+    CPU; its pixel box goes into the output's metadata, and ``tools/execute.py`` compares the rest only."""
     _projector_strokes(fig)
     data = {"image/png": base64.b64encode(_figure_png(fig)).decode("ascii"), "text/plain": alt}
-    display(data, raw=True)
+    display(data, raw=True, metadata={"image/png": {"cpu_dependent_box": _pixel_box(fig, *cpu_dependent)}}
+            if cpu_dependent else {})
+
+
+def _pixel_box(fig, ax, x_range):
+    """[left, top, right, bottom] in the drawn PNG's pixels (rows from the top) of ``ax`` between two x values."""
+    (x0, y0), (x1, y1) = ax.transData.transform([(x_range[0], ax.get_ylim()[0]), (x_range[1], ax.get_ylim()[1])])
+    box, height = ax.get_window_extent(), fig.canvas.get_width_height()[1]  # kept inside the axes
+    xs, ys = np.clip(sorted((x0, x1)), box.x0, box.x1), np.clip(sorted((y0, y1)), box.y0, box.y1)
+    return [int(np.floor(xs[0])), int(np.floor(height - ys[1])), int(np.ceil(xs[1])), int(np.ceil(height - ys[0]))]

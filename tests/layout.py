@@ -144,7 +144,7 @@ def notebook_figures(path, setattr_):
     """Run the notebook's code cells in this process (widget cells skipped: demos are checked on their
     own) and return the figures it shows, as ``(fig, alt)``."""
     shown = []
-    setattr_(plotting, "show", lambda fig, alt: shown.append((fig, alt)))
+    setattr_(plotting, "show", lambda fig, alt, **_: shown.append((fig, alt)))
     namespace = {"__name__": "__notebook__"}
     with redirect_stdout(io.StringIO()):
         for source, widget in code_cells(path):

@@ -47,7 +47,7 @@ def test_lecture_mode_lays_out_text_and_controls_for_the_projector(lecture):
 
 def test_static_figures_follow_lecture_mode(lecture, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
+    monkeypatch.setattr(plotting, "display", lambda data, raw, metadata: shown.append(data))
     fig, ax = plotting.new_figure(width=6.0)
     ax.plot([0, 1], [0, 1], color=plotting.CURVE)
     ax.set_title("t")

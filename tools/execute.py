@@ -13,7 +13,10 @@ Running an unchanged notebook again changes nothing in its file, so a diff shows
 - cells tagged ``timing`` (wall-clock measurements, which differ on every run) are stored without
   outputs: a reader runs them to see the times on their machine;
 - figures come from ``plotting.show``: fixed size and dpi, no timestamp or software version in the
-  PNG, fixed seeds (the notebooks' own ``rng``).
+  PNG, fixed seeds (the notebooks' own ``rng``);
+- figures are compared as pictures, not bytes (:func:`same_picture`): on another CPU the same figure
+  can come out a few antialiased pixels different, and then the stored PNG is kept, so re-executing
+  elsewhere rewrites only figures that really changed.
 
 Each notebook has a paired py:percent script in ``notebooks/scripts/`` (jupytext, configured by
 ``notebooks/jupytext.toml``): review the code there. Before a notebook runs, a script edited more
@@ -24,8 +27,10 @@ recently than its notebook is synced into it; after, the script is written again
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import copy
+import io
 import json
 import os
 import pathlib
@@ -33,8 +38,10 @@ import subprocess
 import sys
 
 import nbformat
+import numpy as np
 from jupytext.cli import jupytext as jupytext_cli
 from nbclient import NotebookClient
+from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -123,8 +130,71 @@ def execute(path):
     """Sync, execute, normalise and store ``path``, then write its paired script again."""
     path = pathlib.Path(path)
     sync(path)
-    nbformat.write(fresh(path), path)
+    nbformat.write(keep_stored_figures(nbformat.read(path, as_version=4), fresh(path)), path)
     sync(path)
+
+
+#: Two figures are the same picture when every pixel of each is within this many levels (of 255, in every
+#: channel) of some pixel at most one pixel away in the other. A last-bit change of the data shifts an
+#: antialiased edge by a few levels, re-picks the 256-colour palette by a few levels, or snaps a line or
+#: marker by one pixel; a point moved further, another word or number, or another colour changes whole
+#: strokes by far more.
+PIXEL_LEVELS = 64
+
+
+def picture(png):
+    """The RGBA pixels of PNG bytes, as ints."""
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+
+
+def _unmatched(a, b):
+    """Per pixel of ``a``: the smallest largest-channel difference to a pixel of ``b`` within one pixel."""
+    height, width = a.shape[:2]
+    padded = np.pad(b, ((1, 1), (1, 1), (0, 0)), mode="edge")
+    return np.min([np.abs(a - padded[1 + dy:1 + dy + height, 1 + dx:1 + dx + width]).max(axis=2)
+                   for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
+
+
+def changed_pixels(a_png, b_png, box=None):
+    """How many pixels differ between two PNGs beyond antialiasing and one-pixel snapping (see
+    :data:`PIXEL_LEVELS`); pixels inside ``box`` ([left, top, right, bottom]) are not compared. Pictures
+    of different sizes differ everywhere."""
+    a, b = picture(a_png), picture(b_png)
+    if a.shape != b.shape:
+        return max(a.shape[0] * a.shape[1], b.shape[0] * b.shape[1])
+    changed = np.maximum(_unmatched(a, b), _unmatched(b, a)) > PIXEL_LEVELS
+    if box is not None:
+        left, top, right, bottom = box
+        changed[top:bottom, left:right] = False
+    return int(changed.sum())
+
+
+def same_picture(stored, new):
+    """Whether two figure outputs show the same picture: the same text form and box metadata, and PNGs
+    that differ in no pixel outside the output's ``cpu_dependent_box`` (see ``helpers.plotting.show``)."""
+    if stored.get("data", {}).get("text/plain") != new.get("data", {}).get("text/plain"):
+        return False
+    if stored.get("metadata", {}) != new.get("metadata", {}):
+        return False
+    box = stored.get("metadata", {}).get("image/png", {}).get("cpu_dependent_box")
+    pngs = [base64.b64decode(output["data"]["image/png"]) for output in (stored, new)]
+    return changed_pixels(*pngs, box) == 0
+
+
+def keep_stored_figures(stored, new):
+    """``new`` with every figure that shows the same picture as the stored one (same cell id and output)
+    replaced by the stored PNG, so that a re-execution rewrites only figures that changed."""
+    new = copy.deepcopy(new)
+    old_cells = {cell.get("id"): cell for cell in stored.cells if cell.cell_type == "code"}
+    for cell in new.cells:
+        old = old_cells.get(cell.get("id"))
+        if cell.cell_type != "code" or old is None:
+            continue
+        for k, (a, b) in enumerate(zip(old.get("outputs", []), cell.get("outputs", []), strict=False)):
+            pngs = [o.get("data", {}).get("image/png") for o in (a, b)]
+            if None not in pngs and pngs[0] != pngs[1] and same_picture(a, b):
+                cell.outputs[k] = copy.deepcopy(a)
+    return new
 
 
 def _lines(node):
@@ -141,8 +211,10 @@ def _where(old, new, context=70):
 def differences(stored, new):
     """Where two versions of a notebook differ: one message per cell, naming its first differing line.
 
-    Outputs of cells tagged ``nbval-ignore-output`` are not compared (widgets, timings).
+    Outputs of cells tagged ``nbval-ignore-output`` are not compared (widgets, timings); figures are
+    compared as pictures (:func:`same_picture`).
     """
+    new = keep_stored_figures(stored, new)
     found = []
     if len(stored.cells) != len(new.cells):
         found.append(f"{len(stored.cells)} cells stored, {len(new.cells)} after running")
@@ -169,7 +241,9 @@ def main(argv=None):
         if args.check:
             problems = differences(nbformat.read(path, as_version=4), fresh(path))
             failed |= bool(problems)
-            print(f"{path.name}: " + ("reproduced exactly" if not problems else "\n  ".join(["differs:", *problems])))
+            verdict = "\n  ".join(["differs:", *problems]) if problems else (
+                "reproduced (text exactly, figures as pictures)")
+            print(f"{path.name}: {verdict}")
         else:
             execute(path)
             print(f"{path.name}: executed and stored")
