@@ -63,7 +63,10 @@ def test_epoch_slider_replays_the_stored_run_without_retraining(monkeypatch):
         i, j = 17, 41  # a row (x₂) and a column (x₁) of the grid
         point = [[x0 + (j + 0.5) * (x1 - x0) / GRID, y0 + (i + 0.5) * (y1 - y0) / GRID]]
         expected = NetworkDemo.colour(nw.network_at(run, t).predict(point).reshape(1, 1))[0, 0]
-        np.testing.assert_array_equal(demo.image.get_array()[i, j], expected)
+        # One point alone (a one-row matrix product, then exp) and the same point in the demo's grid may
+        # round differently in the last bit (BLAS and numpy pick their kernels by shape and CPU): one colour
+        # level of 255 is that much, a wrong cell or epoch is far more.
+        np.testing.assert_allclose(demo.image.get_array()[i, j].astype(int), expected.astype(int), atol=1, rtol=0)
 
 
 def test_curve_holds_the_whole_error_history(demo):
