@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 
 from browser_support import CHROMIUM_ARGS, LabServer, ceiling_frames, find_chromium  # noqa: E402
 
@@ -27,7 +27,7 @@ COSTS_MS = (0, 4, 8, 16)
 
 
 def main(runs=3):
-    import test_browser
+    from browser_timings import measure_ceiling
     from playwright.sync_api import sync_playwright
 
     path = find_chromium()
@@ -42,7 +42,7 @@ def main(runs=3):
                 for run in range(1, runs + 1):
                     base = None
                     for cost in COSTS_MS:
-                        fps = test_browser.measure_ceiling(chromium, lab, frames, kernel_ms=cost)["png"]
+                        fps = measure_ceiling(chromium, lab, frames, kernel_ms=cost)["png"]
                         base = base or fps
                         print(f"frame_cost run={run} kernel_ms={cost} drag_fps={fps:.1f} ratio={fps / base:.2f}",
                               flush=True)

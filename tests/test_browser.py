@@ -20,21 +20,16 @@ its figure never updates. For each notebook in ``notebooks/`` (found by glob) th
    with fewer steps than moves, back and forth so that every move offers a new value; ``drag_fps`` is
    the number of new figures the page loaded during the drag, per second.
 
-The same harness measures the ceiling of the server and the browser: a generated notebook (in a
-temporary folder, never in ``notebooks/``) with a slider that only sets a Label, and one that only swaps
-in one of 200 precomputed demo-sized PNGs. The timings run twice, on a server with the TCP_NODELAY
-tuning of ``tools/jupyter/gd_nodelay.py`` and on one without (``GD_NODELAY=0``; the other settings of
-``tools/jupyter/`` stay), so one run prints:
+Each demo's line says how the check went:
 
-    browser ceiling kind=<label|png> drag_fps=<y> [png_kb=<kb>] nodelay=<on|off>
-    browser demo=<name> settle_ms=<x> drag_fps=<y> ceiling_ratio=<r> nodelay=<on|off>
+    browser check demo=<name> settle_ms=<x> drag_fps=<y>
 
-where ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's, measured on the same server
-just before the notebook's demos (so both saw the same load on a shared machine). A demo answers a
-slider's message before it draws (``helpers/demo.py``), so "every request answered" does not mean
-"drawn": before taking a demo's state as settled, the test sends a request of its own and waits for
-its answer, which comes after any drawing the earlier messages scheduled. Timings
-are printed, never asserted (the machines are shared and noisy). A new demo needs no line here: its
+A demo answers a slider's message before it draws (``helpers/demo.py``), so "every request answered"
+does not mean "drawn": before taking a demo's state as settled, the test sends a request of its own and
+waits for its answer, which comes after any drawing the earlier messages scheduled. Timings are printed,
+never asserted (the machines are shared and noisy); the figures (repeated drags, the ceiling notebooks,
+the server with and without its TCP_NODELAY tuning) are measured by ``benchmarks/browser_timings.py``.
+A new demo needs no line here: its
 notebook is found by glob, the slider to time is its ``BENCHMARKS`` entry. A screenshot per notebook
 goes to ``artifacts/screenshots/``. Without Chromium it skips with an install hint, unless ``CI`` is set.
 Run only this layer with ``bash tools/test.sh -m browser`` (one notebook: add ``-k 01``).
@@ -56,7 +51,6 @@ from pathlib import Path
 import pytest
 from browser_support import (
     BARRIER_JS,
-    CEILING_READY_JS,
     CELL_PROMPTS_JS,
     CHROMIUM_ARGS,
     DEMO_GEOMETRY_JS,
@@ -78,9 +72,7 @@ from browser_support import (
     SNAPSHOT_JS,
     STATE_JS,
     LabServer,
-    ceiling_frames,
     find_chromium,
-    write_ceiling_notebook,
 )
 
 try:
@@ -110,8 +102,6 @@ DRAG_HZ = 60  # mouse moves per second during a drag, dispatched in the page at 
 DRAG_SECONDS = 2.0
 DRAG_MOVES = round(DRAG_HZ * DRAG_SECONDS)
 DRAG_SPAN = (0.05, 0.95)  # fractions of the track the drag starts and ends at
-#: The server's environment with the TCP_NODELAY tuning of tools/jupyter/gd_nodelay.py on and off.
-NODELAY = {"on": {}, "off": {"GD_NODELAY": "0"}}
 QUIET_MS = 200  # every request answered and nothing new for this long: the demo has caught up
 OPEN_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 300
@@ -178,37 +168,6 @@ def lab(chromium, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab_without_nodelay(chromium, tmp_path_factory):
-    """A second JupyterLab with the TCP_NODELAY tuning switched off (``GD_NODELAY=0``), for the timings."""
-    with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab-nodelay-off"),
-                   env=NODELAY["off"]) as server:
-        yield server
-
-
-class Ceilings:
-    """The ceiling notebook, measured on a server just before a notebook's demos (the machines are
-    shared: a ceiling measured minutes earlier may have seen another load): the drag frames/s of a
-    Label echo and of a demo-sized PNG swap, and their lines to print above the demos' lines."""
-
-    def __init__(self, chromium, frames):
-        self.chromium, self.frames = chromium, frames
-
-    def measure(self, lab, nodelay):
-        """Returns (PNG ceiling frames/s, the ceiling lines)."""
-        fps = measure_ceiling(self.chromium, lab, self.frames)
-        png_kb = sum(map(len, self.frames)) / len(self.frames) / 1024
-        size = {"png": f" png_kb={png_kb:.0f}"}
-        lines = [f"browser ceiling kind={kind} drag_fps={value:.1f}{size.get(kind, '')} nodelay={nodelay}"
-                 for kind, value in fps.items()]
-        return fps["png"], lines
-
-
-@pytest.fixture(scope="module")
-def ceilings(chromium):
-    return Ceilings(chromium, ceiling_frames())
-
-
-@pytest.fixture(scope="module")
 def lecture_lab(chromium, tmp_path_factory):
     """A second JupyterLab whose kernels start in lecture mode (``GD_LECTURE_MODE=1``)."""
     with LabServer(ROOT / "notebooks", tmp_path_factory.mktemp("jupyterlab-lecture"),
@@ -218,9 +177,7 @@ def lecture_lab(chromium, tmp_path_factory):
 
 # -- the test ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
-def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
-    has_demos = DEMO_PLACEHOLDER.search(notebook.read_text(encoding="utf-8"))
-    ceiling_fps, ceiling_lines = ceilings.measure(lab, "on") if has_demos else (None, [])
+def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
@@ -237,7 +194,7 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
         assert_no_console_errors(console_errors, "while running the notebook")
         for name, demo in demos:
             result = exercise_demo(page, demo, name)
-            lines.append(timing_line(name, result, ceiling_fps, "on"))
+            lines.append(f"browser check demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f}")
             if name in CLICKABLE:
                 lines.append(click_on_figure(Demo(page, demo, name), *CLICKABLE[name]))
         assert_no_output_problems(page)  # again: nothing broke while sliding
@@ -252,43 +209,10 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, ceilings, capsys):
             except Exception as err:
                 print(f"browser test cleanup: {err}", file=sys.stderr)
         lab.shutdown_kernels()
-        print_lines(capsys, ceiling_lines + lines)
+        print_lines(capsys, lines)
 
 
 NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
-def test_timings_without_nodelay(notebook, lab_without_nodelay, chromium, ceilings, capsys):
-    """The burst and the drag of every demo again, on a server with the TCP_NODELAY tuning off
-    (``GD_NODELAY=0``), with its own ceiling: the gain of the tuning, shown in the same run."""
-    lab = lab_without_nodelay
-    ceiling_fps, ceiling_lines = ceilings.measure(lab, "off")
-    context = chromium.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    page = context.new_page()
-    lines = []
-    try:
-        served = lab.served(notebook)
-        open_notebook(page, lab, served)
-        run_all_cells(page, served)
-        for name, locator in find_demos(page, served):
-            demo = Demo(page, locator, name)
-            enabled = [i for i, slider in enumerate(demo.sliders) if not slider["disabled"]]
-            if enabled:
-                lines.append(timing_line(name, time_demo(demo, enabled), ceiling_fps, "off"))
-        assert_log_console_empty(page)
-    finally:
-        context.close()
-        lab.shutdown_kernels()
-        print_lines(capsys, ceiling_lines + lines)
-
-
-def timing_line(name, result, ceiling_fps, nodelay):
-    ratio = result.drag_fps / ceiling_fps if ceiling_fps else math.nan
-    return (f"browser demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f} "
-            f"ceiling_ratio={ratio:.2f} nodelay={nodelay}")
 
 
 def print_lines(capsys, lines):
@@ -297,32 +221,6 @@ def print_lines(capsys, lines):
             print(f"\n{line}", end="", flush=True)
         if lines:
             print(flush=True)
-
-
-def measure_ceiling(chromium, lab, frames, kernel_ms=None):
-    """Write the ceiling notebook into the server's root, run it and drag each of its sliders as a
-    demo's is dragged; returns {kind: frames/s} (for the Label echo: readout changes per second).
-    ``kernel_ms``: see :func:`browser_support.write_ceiling_notebook`."""
-    notebook = write_ceiling_notebook(lab.root / "ceiling", frames, kernel_ms)
-    context = chromium.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    page = context.new_page()
-    try:
-        open_notebook(page, lab, notebook)
-        run_all_cells(page, notebook)
-        kinds = wait_js(page, CEILING_READY_JS, None, CHANGE_TIMEOUT_S, "the ceiling demos to show").json_value()
-        locators = page.locator(".jp-NotebookPanel .gd-demo")
-        fps = {}
-        for k, kind in enumerate(kinds):
-            demo = Demo(page, locators.nth(k), f"ceiling-{kind}")
-            demo.quiet()
-            fps[kind] = drag(demo, 0, counted="frames" if kind == "png" else "texts")
-        assert_log_console_empty(page)
-        return fps
-    finally:
-        context.close()
-        lab.shutdown_kernels()
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
