@@ -13,7 +13,8 @@ exercises and the optional sections (commit b35a73d) come out at 53, 60, 57 and 
 low end of the 55-60, 60-70, 55-60 and 70-80 minutes a lecturer needed reading them as a student
 who has seen the lecture.
 
-    python tools/reading_time.py        # one line per notebook, minutes rounded to 5
+    python tools/reading_time.py              # one line per notebook, minutes rounded to 5
+    python tools/reading_time.py --sections   # and the minutes of each "## " section (the lecture plan's parts)
 """
 
 from __future__ import annotations
@@ -68,6 +69,27 @@ def counts_of(nb):
     return found
 
 
+def sections(nb):
+    """(heading, minutes, optional) for every "## " section of a notebook, the cells above the first one
+    counted as "(title and setup)"."""
+    parts, current = [], ["(title and setup)", []]
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and source.startswith("## "):
+            parts.append(current)
+            current = [source.splitlines()[0][3:].strip(), []]
+        current[1].append(cell)
+    parts.append(current)
+    found = []
+    for title, cells in parts:
+        optional = title.startswith("Going further")
+        # counted like the core: its heading, which marks it optional, renamed
+        counted = [dict(cells[0], source=["## " + "".join(cells[0]["source"])[3:].replace("Going further", "Part", 1)])
+                   ] + cells[1:] if optional else cells
+        found.append((title, minutes(counts_of({"cells": counted})), optional))
+    return found
+
+
 def minutes(found):
     return (found["words"] / WORDS_PER_MIN + found["code"] * MIN_PER_CODE_LINE + found["figures"] * MIN_PER_FIGURE
             + found["demos"] * MIN_PER_DEMO + sum(found[k] * m for k, m in MIN_PER_EXERCISE.items()))
@@ -78,12 +100,17 @@ def estimate(path):
     return int(5 * round(minutes(counts(path)) / 5))
 
 
-def main():
+def main(argv=None):
+    show_sections = "--sections" in (sys.argv[1:] if argv is None else argv)
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         c = counts(path)
         print(f"{path.stem:14s} {c['words']:5d} words  {c['code']:4d} code lines  {c['figures']:2d} figures  "
               f"{c['demos']} demo(s)  exercises: {c['answer']} numeric, {c['prediction']} predictions, "
-              f"{c['coding']} coding  ->  about {estimate(path)} min")
+              f"{c['coding']} coding  ->  about {estimate(path)} min ({minutes(c):.1f})")
+        if show_sections:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            for title, m, optional in sections(nb):
+                print(f"    {m:5.1f} min  {title}" + ("  (optional: not in the core path's time)" if optional else ""))
     return 0
 
 

@@ -36,9 +36,14 @@ def wrong(message):
     return Feedback(False, message)
 
 
-def numeric(what):
+def numeric(what, *, answer=None):
     """Decorate a check of a numeric answer: a missing or malformed answer gets its feedback (naming
-    ``what`` is asked for) before the check runs, which then receives the answer as a float."""
+    ``what`` is asked for) before the check runs, which then receives the answer as a float. ``answer``
+    (a function of no arguments): the one expected answer to the notebook's question, kept as the
+    check's ``answer`` attribute (``tests/test_transfer.py`` makes sure no cell above prints it); None
+    for a question with a range of right answers."""
+    expected = answer
+
     def decorate(check):
         @functools.wraps(check)
         def checked(answer, *args, **kwargs):
@@ -47,6 +52,7 @@ def numeric(what):
             if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
                 return wrong(f"The answer should be a finite number ({what}), got {answer!r}.")
             return check(float(answer), *args, **kwargs)
+        checked.answer = expected
         return checked
     return decorate
 
@@ -66,7 +72,20 @@ def _numbers(value):
 
 
 def _close(a, b):
+    """Equal to rounding, part by part for a tuple (a state of several parts, as Adam's)."""
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
+                and all(_close(p, q) for p, q in zip(a, b, strict=True)))
     return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def _copy(state):
+    return tuple(_copy(part) for part in state) if isinstance(state, tuple) else np.copy(state)
+
+
+def _parts(value):
+    """The arrays of a value: itself, or the parts of a tuple."""
+    return list(value) if isinstance(value, tuple) else [value]
 
 
 def unwritten(student, name, arguments):
@@ -96,13 +115,17 @@ def check_rule(student, reference, cases, *, name, mistakes=(), state="s"):
             f"{k} = {v:g}" for k, v in hyper.items())
         try:
             with np.errstate(all="ignore"):
-                got = student(np.copy(x), np.copy(before), np.copy(grad), **hyper)
+                got = student(np.copy(x), _copy(before), np.copy(grad), **hyper)
         except Exception as err:  # the student's code: any error is feedback
             return wrong(f"Your {name} raised {type(err).__name__}: {err} (for {where}).")
         if got is None:
             return Feedback(None, f"Your {name} returns None: write its body in place of ... and end it with "
                                   f"`return x, {state}`.")
-        if not isinstance(got, tuple) or len(got) != 2 or not all(_numbers(part) for part in got):
+        if isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], tuple) and isinstance(before, tuple):
+            return wrong(f"Your {name} returns the state first: return the new x first, then the state "
+                         f"(`return x, {state}`).")
+        if not isinstance(got, tuple) or len(got) != 2 or not all(_numbers(p) for p in _parts(got[1]) + [got[0]]) \
+                or isinstance(got[1], tuple) != isinstance(before, tuple):
             return wrong(f"{name} must return two arrays of numbers, the new x and the new {state} "
                          f"(`return x, {state}`), got {_short(got)}.")
         want = reference(x, before, grad, **hyper)
@@ -112,12 +135,15 @@ def check_rule(student, reference, cases, *, name, mistakes=(), state="s"):
             with np.errstate(all="ignore"):
                 typical = mistake(x, before, grad, **hyper)
             if _close(got[0], typical[0]) and _close(got[1], typical[1]):
-                return wrong(f"{message} (For {where}: you get x = {_short(got[0])}, expected {_short(want[0])}.)")
+                part, label = (1, state) if _close(got[0], want[0]) else (0, "x")  # show what differs
+                return wrong(f"{message} (For {where}: you get {label} = {_short(got[part])}, expected "
+                             f"{_short(want[part])}.)")
         for part, label in ((0, "x"), (1, state)):
-            if np.shape(got[part]) != np.shape(want[part]):
-                return wrong(f"Your new {label} has shape {np.shape(got[part])}, it should have shape "
-                             f"{np.shape(want[part])}, one value per coordinate (for {where}).")
-            if not np.all(np.isfinite(got[part])):
+            for mine, theirs in zip(_parts(got[part]), _parts(want[part]), strict=False):
+                if np.shape(mine) != np.shape(theirs):
+                    return wrong(f"Your new {label} has shape {np.shape(mine)}, it should have shape "
+                                 f"{np.shape(theirs)}, one value per coordinate (for {where}).")
+            if not all(np.all(np.isfinite(p)) for p in _parts(got[part])):
                 return wrong(f"Your new {label} contains nan or inf for {where}: a square root of a negative "
                              "number, or a division by zero?")
         if np.sum((np.asarray(got[0]) - x) * grad) > 0:
