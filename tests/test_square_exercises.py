@@ -7,21 +7,25 @@ from helpers.exercises import square as ex
 
 
 def test_placeholder_is_not_yet_answered():
-    for check in (ex.check_gradient_at_10, ex.check_steps, ex.check_alternating_lr, ex.check_largest_lr):
+    for check in (ex.check_gradient, ex.check_steps, ex.check_alternating_lr, ex.check_largest_lr):
         feedback = check(...)
         assert isinstance(feedback, Feedback) and feedback.correct is None
         assert repr(feedback).startswith("No answer yet.")
 
 
-def test_gradient_at_10():
-    assert ex.check_gradient_at_10(20).correct is True
-    wrong = ex.check_gradient_at_10(-20)
-    assert wrong.correct is False and "sign" in wrong.message
-    assert ex.check_gradient_at_10("20").correct is False
+def test_gradient_left_of_the_minimum():
+    assert ex.check_gradient(-6).correct is True and "moves right" in ex.check_gradient(-6).message
+    wrong = ex.check_gradient(6)
+    assert wrong.correct is False and "wrong sign" in wrong.message
+    assert "value of the function" in ex.check_gradient(9).message
+    assert ex.check_gradient("-6").correct is False
+    assert ex.check_gradient(20, x=10.0).correct is True
+    assert ex.check_gradient.answer() == float(Square().grad(-3.0))
 
 
 def test_steps_agree_with_a_real_run():
-    expected = run(Square(), steps.gradient_descent, 10.0, lr=0.1, tol=1e-6, max_steps=10_000).steps
+    expected = run(Square(), steps.gradient_descent, 10.0, lr=0.2, tol=1e-6, max_steps=10_000).steps
+    assert ex.check_steps.answer() == expected == 33
     assert ex.check_steps(expected).correct is True
     assert ex.check_steps(expected - 1).correct is False
     assert ex.check_steps(expected + 1).correct is False
@@ -91,48 +95,60 @@ def test_predictions_reject_junk(check, junk):
     assert feedback.correct is False and "Answer with one of" in feedback.message
 
 
-@pytest.mark.parametrize("check", [ex.check_regime, ex.check_status, ex.check_gradient_descent])
+@pytest.mark.parametrize("check", [ex.check_regime, ex.check_status, ex.check_decaying_step])
 def test_new_checks_wait_for_an_answer(check):
     assert check(...).correct is None and check(None).correct is None
     assert repr(check(...)).startswith("No answer yet.")
 
 
-# -- writing the step ----------------------------------------------------------------------------------
-def test_a_right_step_passes_and_runs_in_the_runner():
-    def mine(x, state, grad, lr):
-        step = lr * grad  # written differently from the reference on purpose
-        return x - step, state
+# -- a rule whose learning rate decays -----------------------------------------------------------------
+def by_hand(x0, lr, steps):
+    """The decaying rule's iterates on x², written out: x_(k+1) = x_k − η/(1 + k/10)·2x_k."""
+    xs = [x0]
+    for k in range(steps):
+        xs.append(xs[-1] - lr / (1 + k / 10) * 2 * xs[-1])
+    return xs
 
-    feedback = ex.check_gradient_descent(mine)
+
+def test_a_right_rule_passes_and_runs_in_the_runner():
+    def mine(x, k, grad, lr):
+        eta = lr / (1.0 + 0.1 * k)  # written differently from the reference on purpose
+        return x - eta * grad, k + 1
+
+    feedback = ex.check_decaying_step(mine)
     assert feedback.correct is True and "all 4 inputs" in feedback.message
-    assert "converged in 76 steps" in feedback.message
-    assert ex.check_gradient_descent(steps.gradient_descent).correct is True
+    reference = run(Square(), ex.decaying_gradient_descent, 10.0, lr=1.5)
+    assert f"yours {reference.outcome()}" in feedback.message and "a constant η diverged" in feedback.message
+    np.testing.assert_allclose(reference.iterates, by_hand(10.0, 1.5, reference.steps), rtol=1e-12, atol=1e-300)
+    assert reference.converged and np.all(reference.states == np.arange(reference.steps + 1))
 
 
 @pytest.mark.parametrize("rule, phrase", [
-    (lambda x, s, g, lr: (x + lr * g, s), "Your step moves uphill"),
-    (lambda x, s, g, lr: (x - g, s), "The learning rate is missing"),
-    (lambda x, s, g, lr: (x - g / lr, s), "Multiply the gradient by η"),
-    (lambda x, s, g, lr: (x - lr * x, s), "You used x where the gradient belongs"),
-    (lambda x, s, g, lr: (x - lr * g, g), "keeps no memory"),
-    (lambda x, s, g, lr: (x - 0.5 * lr * g, s), "For x = 3, state = 0, grad = 5"),
-    (lambda x, s, g, lr: (float(np.sum(x - lr * g)), s), "has shape ()"),
+    (lambda x, k, g, lr: (x - lr * g, k), "Neither the decay nor the count"),
+    (lambda x, k, g, lr: (x - lr * g, k + 1), "does not shrink"),
+    (lambda x, k, g, lr: (x - lr / (1 + k / 10) * g, k), "The state never changes"),
+    (lambda x, k, g, lr: (x - lr / (1 + (k + 1) / 10) * g, k + 1), "Off by one"),
+    (lambda x, k, g, lr: (x - lr / (1 + k) * g, k + 1), "ten times too fast"),
+    (lambda x, k, g, lr: (x - lr * (1 + k / 10) * g, k + 1), "grows with k"),
+    (lambda x, k, g, lr: (x + lr / (1 + k / 10) * g, k + 1), "moves uphill"),
+    (lambda x, k, g, lr: (x - 0.5 * lr / (1 + k / 10) * g, k + 1), "For x = -3, k = 4, grad = -6"),
+    (lambda x, k, g, lr: (float(np.sum(x - lr / (1 + k / 10) * g)), k + 1), "has shape ()"),
 ])
-def test_typical_step_mistakes_are_explained(rule, phrase):
-    feedback = ex.check_gradient_descent(rule)
+def test_typical_mistakes_are_explained(rule, phrase):
+    feedback = ex.check_decaying_step(rule)
     assert feedback.correct is False and phrase in feedback.message, feedback.message
 
 
-def _raises(x, state, grad, lr):
+def _raises(x, k, grad, lr):
     raise ValueError("no")
 
 
 def _drifts():
     calls = []
 
-    def rule(x, state, grad, lr):
+    def rule(x, k, grad, lr):
         calls.append(1)
-        return x - lr * grad * (1 + 1e-3 * (len(calls) > 6)), state
+        return x - lr / (1 + k / 10) * grad * (1 + 1e-3 * (len(calls) > 6)), k + 1
     return rule
 
 
@@ -140,18 +156,19 @@ def _drifts():
     ("x - lr * grad", False, "should be a function"),
     (None, None, "Write the function"),
     (_raises, False, "raised ValueError"),
-    (lambda x, state, grad, lr: None, None, "returns None"),
-    (lambda x, state, grad, lr: x - lr * grad, False, "must return two arrays of numbers"),
-    (lambda x, state, grad, lr: ("x", state), False, "must return two arrays of numbers"),
-    (lambda x, state, grad, lr: (x * np.nan, state), False, "contains nan or inf"),
-    (lambda x, state, grad: (x, state), False, "raised TypeError"),
+    (lambda x, k, grad, lr: None, None, "returns None"),
+    (lambda x, k, grad, lr: x - lr * grad, False, "must return two arrays of numbers"),
+    (lambda x, k, grad, lr: ("x", k), False, "must return two arrays of numbers"),
+    (lambda x, k, grad, lr: (x * np.nan, k + 1), False, "contains nan or inf"),
+    (lambda x, k, grad: (x, k), False, "raised TypeError"),
     (_drifts(), False, "inside helpers.run it drifts"),
 ])
-def test_junk_steps_get_a_clear_message(junk, correct, phrase):
-    feedback = ex.check_gradient_descent(junk)
+def test_junk_rules_get_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_decaying_step(junk)
     assert feedback.correct is correct and phrase in feedback.message, feedback.message
 
 
 def test_steps_solution_shows_the_computed_bound():
-    assert "log(5e-08)/log(0.8) = 75.34" in ex.check_steps(76).message
+    assert "log(5e-08)/log(0.6) = 32.91" in ex.check_steps(33).message
+    assert "log(5e-08)/log(0.8) = 75.34" in ex.check_steps(76, lr=0.1).message
     assert ex.check_steps(1, lr=0.5).correct is True

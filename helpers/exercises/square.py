@@ -1,4 +1,4 @@
-"""Checks for notebook 01 (gradient descent on x²): four numbers, two predictions and writing the step."""
+"""Checks for notebook 01 (gradient descent on x²): four numbers, two predictions and a rule whose step shrinks."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from ..steps import gradient_descent
 from . import Feedback, check_rule, numeric, right, wrong
 
 
-@numeric("the gradient f'(10)")
-def check_gradient_at_10(value):
-    """Exercise 1: f'(10) for f(x) = x²."""
-    expected = 2.0 * 10.0
+@numeric("the gradient f'(-3)", answer=lambda: -6.0)
+def check_gradient(value, x=-3.0):
+    """Exercise 1: f'(x) for f(x) = x² at a point left of the minimum, with its sign."""
+    expected = 2.0 * x
     if math.isclose(value, expected):
-        return right("f'(x) = 2x, so f'(10) = +20. The *step* is −η·20: it points downhill, to the left.")
+        return right(f"f'(x) = 2x, so f'({x:g}) = {expected:+g}: x² falls to the right of {x:g}. The step −η·f'(x) = "
+                     f"{-expected:+g}η is positive: x moves right, downhill, towards the minimum at 0.")
     if math.isclose(value, -expected):
-        return wrong("That is the sign the lecture prints, but the slope of x² at x = 10 is uphill to the "
-                     "right, so the gradient is positive. The minus sign belongs to the step −η·f'(x).")
-    return wrong(f"Differentiate x² and put x = 10 in; {value:g} is not f'(10).")
+        return wrong(f"That is the size, with the wrong sign. Left of the minimum x² falls as x grows, so its slope at "
+                     f"{x:g} is negative; it is the step −η·f'(x) that is positive.")
+    if math.isclose(value, x * x):
+        return wrong(f"{value:g} is f({x:g}), the value of the function; the gradient is its slope, f'(x) = 2x.")
+    return wrong(f"Differentiate x² and put x = {x:g} in; {value:g} is not f'({x:g}).")
 
 
 def steps_to_tolerance(x0, lr, tol):
@@ -36,8 +39,8 @@ def steps_to_tolerance(x0, lr, tol):
     return math.ceil(math.log(tol / (2.0 * abs(x0))) / math.log(factor) - 1e-12)
 
 
-@numeric("a whole number of steps")
-def check_steps(value, x0=10.0, lr=0.1, tol=1e-6):
+@numeric("a whole number of steps", answer=lambda: steps_to_tolerance(10.0, 0.2, 1e-6))
+def check_steps(value, x0=10.0, lr=0.2, tol=1e-6):
     """Exercise 2: how many steps until |f'(x_k)| ≤ tol, from x₀ with learning rate η."""
     expected = steps_to_tolerance(x0, lr, tol)
     factor, ratio = abs(1 - 2 * lr), tol / (2 * abs(x0))
@@ -69,7 +72,7 @@ def check_alternating_lr(value):
                  "do not shrink.")
 
 
-@numeric("the bound on η")
+@numeric("the bound on η", answer=lambda: 1.0 / 3.0)
 def check_largest_lr(value, a=3.0):
     """Exercise 4: the learning rates that converge on f(x) = a·x² are 0 < η < 1/a; give the bound."""
     expected = 1.0 / a
@@ -176,46 +179,60 @@ def check_status(answer, lr=0.1, x0=10.0, max_steps=50, tol=1e-6):
     return wrong(facts)
 
 
-# -- writing the step ----------------------------------------------------------------------------------
-def _step_cases():
-    return [
-        (3.0, 0.0, 5.0, dict(lr=0.1)),
-        (-3.0, 0.0, -6.0, dict(lr=0.7)),
-        (np.array([1.0, -2.0]), 0.0, np.array([0.5, -20.0]), dict(lr=0.05)),
-        (np.array([[0.5], [2.0]]), 0.0, np.array([[3.0], [-1.0]]), dict(lr=2.0)),
+# -- a rule whose learning rate decays -----------------------------------------------------------------
+def decaying_gradient_descent(x, k, grad, lr):
+    """Gradient descent with η_k = η/(1 + k/10) at step k = 0, 1, 2, …; the state counts the steps."""
+    return x - lr / (1 + k / 10) * grad, k + 1
+
+
+def _decaying_cases():
+    return [  # k > 0 first: at k = 0 a rule without the decay looks right
+        (-3.0, 4.0, -6.0, dict(lr=0.5)),
+        (np.array([1.0, -2.0]), 10.0, np.array([0.5, -20.0]), dict(lr=0.05)),
+        (np.array([[0.5], [2.0]]), 25.0, np.array([[3.0], [-1.0]]), dict(lr=2.0)),
+        (3.0, 0.0, 6.0, dict(lr=0.1)),
     ]
 
 
-def _step_mistakes():
+def _decaying_mistakes():
     return [
-        (lambda x, s, g, lr: (x + lr * g, s),
-         "Your step moves uphill, along the gradient: f(x + d) ≈ f(x) + f'(x)·d falls only when d has the opposite "
-         "sign of f'(x), so subtract η·grad."),
-        (lambda x, s, g, lr: (x - g, s), "The learning rate is missing: the step is η·grad, not the whole gradient."),
-        (lambda x, s, g, lr: (x - g / lr, s), "Multiply the gradient by η, do not divide by it."),
-        (lambda x, s, g, lr: (x - lr * x, s),
-         "You used x where the gradient belongs: use the argument grad (for x² it happens to be 2x, but the rule "
-         "must work for any function)."),
-        (lambda x, s, g, lr: (x - lr * g, g),
-         "Gradient descent keeps no memory: return the state you were given unchanged, not the gradient."),
+        (lambda x, k, g, lr: (x - lr * g, k), "Neither the decay nor the count: step k uses η/(1 + k/10), and the new "
+                                             "state is k + 1."),
+        (lambda x, k, g, lr: (x - lr * g, k + 1), "Your step does not shrink: step k uses η/(1 + k/10), not η."),
+        (lambda x, k, g, lr: (x - lr / (1 + k / 10) * g, k),
+         "The state never changes: return k + 1, or every step is step 0 and the learning rate never decays."),
+        (lambda x, k, g, lr: (x - lr / (1 + k / 10) * g, k + 1 / 10),
+         "Count the steps: the new state is k + 1; the /10 belongs in the learning rate."),
+        (lambda x, k, g, lr: (x - lr / (1 + (k + 1) / 10) * g, k + 1),
+         "Off by one: the first step (k = 0) uses the full η, so use the k you were given, before adding 1."),
+        (lambda x, k, g, lr: (x - lr / (1 + k) * g, k + 1),
+         "That decays ten times too fast: η/(1 + k/10), not η/(1 + k)."),
+        (lambda x, k, g, lr: (x - lr * (1 + k / 10) * g, k + 1),
+         "Your learning rate grows with k: divide η by 1 + k/10 instead of multiplying."),
+        (lambda x, k, g, lr: (x + lr / (1 + k / 10) * g, k + 1),
+         "Your step moves uphill, along the gradient: subtract it."),
     ]
 
 
-def check_gradient_descent(student):
-    """Exercise 5: the student's gradient-descent step against :func:`helpers.steps.gradient_descent`, then in
-    :func:`helpers.run` on x² from 10 with η = 0.1."""
-    feedback = check_rule(student, gradient_descent, _step_cases(), name="my_gradient_descent",
-                          mistakes=_step_mistakes(), state="state")
+def check_decaying_step(student):
+    """Exercise 5: the student's gradient-descent rule with a learning rate η/(1 + k/10) that decays with the step
+    count k kept in the state; then in :func:`helpers.run` on x² from 10 with η = 1.5, which diverges with a
+    constant η but converges as the rate decays."""
+    feedback = check_rule(student, decaying_gradient_descent, _decaying_cases(), name="decaying_gradient_descent",
+                          mistakes=_decaying_mistakes(), state="k")
     if feedback.correct is not True:
         return feedback
     try:
         with np.errstate(all="ignore"):
-            mine = run(SQUARE, student, 10.0, lr=0.1)
+            mine = run(SQUARE, student, 10.0, lr=1.5, bound=1e6)
     except Exception as err:  # the student's code inside the runner
         return wrong(f"Your rule is right on single steps but failed inside helpers.run: {type(err).__name__}: {err}.")
-    ref = run(SQUARE, gradient_descent, 10.0, lr=0.1)
+    ref = run(SQUARE, decaying_gradient_descent, 10.0, lr=1.5, bound=1e6)
     if mine.status != ref.status or mine.steps != ref.steps or not np.allclose(mine.iterates, ref.iterates):
         return wrong("Your rule is right on single steps, but inside helpers.run it drifts from the reference: "
-                     "does it keep something between calls?")
-    return right(f"{feedback.message} helpers.run runs it as it runs its own: on x² from 10 with η = 0.1 it "
-                 f"{mine.outcome()}, the same iterates as helpers.steps.gradient_descent.")
+                     "does it keep something between calls other than the state it returns?")
+    fixed = run(SQUARE, gradient_descent, 10.0, lr=1.5, bound=1e6)
+    grow = int(np.argmax(np.abs(ref.iterates[1:]) < np.abs(ref.iterates[:-1])))
+    return right(f"{feedback.message} In helpers.run on x² from 10 with η = 1.5: a constant η {fixed.outcome()}, "
+                 f"yours {mine.outcome()}. Its first steps still grow (|1 − 2η_k| > 1 while η_k > 1), from step {grow} "
+                 f"on η_k < 1 and they shrink: a decaying rate forgives a too large start, as notebook 04's SGD uses.")

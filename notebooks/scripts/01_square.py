@@ -27,7 +27,8 @@
 # - a stopping rule (a tolerance on the gradient) and why "run 50 steps" is not one;
 # - to read a live figure: slide η and watch the iterates.
 #
-# **Time:** about 55 minutes, with the seven exercises. · [Back to the overview](../README.md) · Next: [02 · the quartic](02_quartic.ipynb)
+# **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
+# · [Lecture plan](../docs/lecture-plan.md#01-square) · Next: [02 · the quartic](02_quartic.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation.** η is the learning rate. The lecture's slide on x² calls it λ; in later notebooks λ
@@ -259,18 +260,20 @@ SquareDemo(lr=0.1, x0=10.0, steps=30)
 #
 # Replace each `...` with your answer and run the cell; the check says whether it is right and why.
 #
-# **Exercise 1.** What is the gradient f′(x) of f(x) = x² at x = 10 (with its sign)?
+# **Exercise 1.** What is the gradient f′(x) of f(x) = x² at x = −3, with its sign? Which way does the
+# step −η·f′(x) move x from there?
 
 # %% slideshow={"slide_type": "-"}
-ex.check_gradient_at_10(...)
+ex.check_gradient(...)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# f′(x) = 2x, so f′(10) = +20; the step is −η·20. `ex.check_gradient_at_10(20)`
+# f′(x) = 2x, so f′(−3) = −6: left of the minimum x² falls to the right. The step −η·(−6) = +6η moves x to the
+# right, downhill, towards 0. `ex.check_gradient(-6)`
 # </details>
 #
-# **Exercise 2.** Starting at $x_0 = 10$ with $\eta = 0.1$, after how many steps does the stopping rule
+# **Exercise 2.** Starting at $x_0 = 10$ with $\eta = 0.2$, after how many steps does the stopping rule
 # $|f'(x_k)| \le 10^{-6}$ first hold? Use the closed form; do not count by running the algorithm.
 
 # %% slideshow={"slide_type": "-"}
@@ -279,8 +282,8 @@ ex.check_steps(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# $|f'(x_k)| = 2 \cdot 0.8^k \cdot 10 \le 10^{-6} \iff k \ge \log(5 \cdot 10^{-8})/\log(0.8) = 75.34$, so $k = 76$. Check it with
-# `helpers.run(square, gradient_descent, 10.0, lr=0.1).steps`.
+# $q = 1 - 2 \cdot 0.2 = 0.6$, so $|f'(x_k)| = 2 \cdot 0.6^k \cdot 10 \le 10^{-6} \iff k \ge \log(5 \cdot 10^{-8})/\log(0.6) = 32.91$,
+# so $k = 33$. Check it with `helpers.run(square, gradient_descent, 10.0, lr=0.2).steps`.
 # </details>
 #
 # **Exercise 3.** Give a learning rate for which the iterates change sign at every step and still
@@ -308,25 +311,30 @@ ex.check_largest_lr(...)
 # Notebook 02 uses exactly this to predict which learning rates are stable at each minimum of the quartic.
 # </details>
 #
-# **Exercise 5.** Write the update rule of gradient descent yourself, without looking at section 1: take
-# the point `x`, the state (pass it through unchanged), the gradient `grad` at x and the learning rate `lr`,
-# and return the new point and the state. The check runs your function on numbers and arrays against the
-# reference, says what differs, and then lets `helpers.run` run it on x².
+# **Exercise 5.** A learning rate that is too large for the start can still work if it shrinks as the run goes
+# on. Write the update rule of gradient descent whose step k (counting from 0) uses
+# $\eta_k = \eta/(1 + k/10)$. The rule must know k: keep it in the *state*, which `helpers.run` starts at 0, and
+# return k + 1 as the new state. The check runs your rule on numbers and arrays against the reference, says
+# what differs, and then lets `helpers.run` run it on x² from 10 with η = 1.5, which diverges with a
+# constant η.
 
 # %% slideshow={"slide_type": "-"}
-def my_gradient_descent(x, state, grad, lr):
+def decaying_gradient_descent(x, k, grad, lr):
     ...
 
 
-ex.check_gradient_descent(my_gradient_descent)
+ex.check_decaying_step(decaying_gradient_descent)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
 # ```python
-# def my_gradient_descent(x, state, grad, lr):
-#     return x - lr * grad, state
+# def decaying_gradient_descent(x, k, grad, lr):
+#     return x - lr / (1 + k / 10) * grad, k + 1
 # ```
+#
+# The state is the rule's memory: here a step counter, in notebook 05 a velocity. Notebook 04 uses such a
+# decaying learning rate to make SGD converge.
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
