@@ -1,4 +1,4 @@
-"""Checks for notebook 02 (gradient descent on the quartic f(x) = x⁴ − 5x² − 3x): three numbers, two
+"""Checks for notebook 02 (gradient descent on the quartic f(x) = x⁴ − 5x² − 3x): two numbers, two
 predictions and writing the loop with its stopping rule.
 
 Every expected value is computed here from :class:`helpers.Quartic`, and every run a check makes
@@ -38,77 +38,36 @@ def _outcome(x0, lr):
     return classify_run(run(QUARTIC, gradient_descent, x0, lr=lr, max_steps=MAX_STEPS), QUARTIC)
 
 
-@numeric("a start point x₀")
-def check_start_for_local_minimum(value, lr=0.02):
-    """Exercise 1: a start x₀ from which gradient descent with learning rate ``lr`` ends in the local minimum."""
-    if abs(value) > START_LIMIT:
-        return wrong(f"Start closer to the action: the interesting starts lie within |x₀| ≤ 3, got {value:g}.")
-    points = _points()
-    peak = points["local maximum"].x
-    outcome = _outcome(value, lr)
-    if outcome.kind == "converged" and outcome.point_name == "local minimum":
-        local, best = points["local minimum"], points["global minimum"]
-        return right(f"From x₀ = {value:g} the run settles at the local minimum x* = {local.x:.4f} in "
-                     f"{outcome.steps} steps, where f = {local.value:.3f}, although f = {best.value:.3f} at the "
-                     f"global minimum: stuck. With a small η every start left of the local maximum "
-                     f"x = {peak:.4f} ends there.")
-    if outcome.kind == "converged" and outcome.point_name == "global minimum":
-        return wrong(f"From x₀ = {value:g} the run reaches the global minimum. With a small learning rate the "
-                     f"local maximum x = {peak:.4f} separates the two basins: start on its other side.")
-    if outcome.kind == "converged":
-        return wrong(f"x₀ = {value:g} is (numerically) the local maximum itself: the gradient is zero there, so "
-                     "the run never moves. Start a little to its left.")
-    return wrong(f"From x₀ = {value:g} with η = {lr:g}: {outcome.phrase()}. Start closer to the minima "
-                 "(between −2.5 and 2.5).")
+def g_second(x):
+    """g''(x) for exercise 2's g(x) = x⁴ − 4x²: 12x² − 8."""
+    return 12.0 * x * x - 8.0
 
 
-@numeric("the learning rate 2/f''(x*)")
+@numeric("the learning rate 2/g''(x*)", answer=lambda: 2.0 / g_second(math.sqrt(2.0)))
 def check_largest_stable_lr(value):
-    """Exercise 2: the largest learning rate for which the global minimum is stable, 2/f''(x*)."""
-    points = _points()
-    best, local = points["global minimum"], points["local minimum"]
-    expected = _limit(best.x)
-    curvature = float(QUARTIC.hess(best.x))
+    """Exercise 2: the largest learning rate for which gradient descent is stable at the minima ±√2 of
+    g(x) = x⁴ − 4x²: 2/g''(√2)."""
+    x_star = math.sqrt(2.0)
+    curvature = g_second(x_star)
+    expected = 2.0 / curvature
     if math.isclose(value, expected, rel_tol=1e-3):
-        return right(f"f''(x*) = 12·{best.x:.4f}² − 10 = {curvature:.4f}, so η < 2/{curvature:.4f} = {expected:.6f}. "
-                     "Above it the iterates near x* are multiplied by 1 − η·f''(x*) < −1 each step: they bounce "
-                     "away instead of settling.")
-    if math.isclose(value, _limit(local.x), rel_tol=1e-3):
-        return wrong(f"That is the limit at the local minimum on the left, where the curvature is smaller "
-                     f"(f'' = {float(QUARTIC.hess(local.x)):.2f} against {curvature:.2f}). The question asks about "
-                     "the global minimum on the right.")
+        return right(f"g'(x) = 4x³ − 8x vanishes at x* = ±√2, where g''(x*) = 12·2 − 8 = {curvature:g}: stable for "
+                     f"η < 2/{curvature:g} = {expected:g}. Above it each step multiplies the distance to x* by "
+                     "1 − η·g''(x*) < −1: the iterates bounce away. Both minima have the same curvature, so the "
+                     "same limit.")
     if math.isclose(value, 1.0 / curvature, rel_tol=1e-3):
-        return wrong("1/f''(x*) is the learning rate that lands on the minimum in about one step. Larger ones "
+        return wrong(f"1/g''(x*) = {1 / curvature:g} lands on the minimum in about one step; larger learning rates "
                      "still converge (zig-zagging), up to twice that value.")
-    if math.isclose(value, 0.5, rel_tol=1e-3):
-        return wrong("0.5 is the limit for x², whose curvature is 2. Here use the curvature f''(x*) = 12x*² − 10 "
-                     "at the global minimum.")
-    return wrong("Near a minimum x*, x_(k+1) − x* ≈ (1 − η·f''(x*))·(x_k − x*). Ask when |1 − η·f''(x*)| < 1, with "
-                 "f''(x) = 12x² − 10 at the global minimum.")
-
-
-@numeric("a learning rate η")
-def check_lr_to_local_minimum(value, x0=0.0):
-    """Exercise 3: a learning rate that takes gradient descent from ``x0`` (right of the hump) to the local minimum."""
-    if value <= 0:
-        return wrong("A learning rate must be positive.")
-    points = _points()
-    best, local = points["global minimum"], points["local minimum"]
-    outcome = _outcome(x0, value)
-    low, high = _limit(best.x), _limit(local.x)
-    if outcome.kind == "converged" and outcome.point_name == "local minimum":
-        return right(f"With η = {value:g} from x₀ = {x0:g}: {outcome.phrase()}. η is above "
-                     f"2/f''({best.x:.2f}) = {low:.4f}, so the global minimum pushes the iterates away, and "
-                     f"below 2/f''({local.x:.2f}) = {high:.4f}, so the local one can hold them: the learning "
-                     "rate, not the start, chose the minimum.")
-    if outcome.kind == "converged":
-        return wrong(f"With η = {value:g} from x₀ = {x0:g}: {outcome.phrase()}. Below {low:.4f} the global minimum is "
-                     "stable and the run stays on its side of the hump; try a larger η.")
-    hint = (f"Try a smaller η: above 2/f''({local.x:.2f}) = {high:.4f} neither minimum can hold the iterates."
-            if value > high else
-            f"The global minimum is unstable (η > {low:.4f}), but the run has not settled on the left; look for "
-            f"the band of local-minimum outcomes above x₀ = {x0:g} on the outcome map.")
-    return wrong(f"With η = {value:g} from x₀ = {x0:g}: {outcome.phrase()}. {hint}")
+    if math.isclose(value, 2.0 / 8.0, rel_tol=1e-3):
+        return wrong("8 is the size of g'' at x = 0, the local maximum between the minima. Take the curvature at a "
+                     "minimum, where g' = 0 and g'' > 0.")
+    if math.isclose(value, 2.0 / (12.0 * x_star - 8.0), rel_tol=1e-3):
+        return wrong("g''(x) = 12x² − 8: square x* = √2 first (x*² = 2).")
+    if math.isclose(value, _limit(_points()["global minimum"].x), rel_tol=1e-3) or math.isclose(value, 0.5):
+        return wrong("That is the limit for another function. Here find the minima of g(x) = x⁴ − 4x² (where "
+                     "g'(x) = 4x³ − 8x = 0 and g'' > 0) and use 2/g'' there.")
+    return wrong("Near a minimum x*, x_(k+1) − x* ≈ (1 − η·g''(x*))·(x_k − x*): find x* from g'(x) = 4x³ − 8x = 0, "
+                 "then ask when |1 − η·g''(x*)| < 1.")
 
 
 # -- predictions ---------------------------------------------------------------------------------------
@@ -149,47 +108,31 @@ def check_unstable_first(answer):
                  "(zero at every minimum): the limit 2/f'' is lower where f'' is larger.")
 
 
-ENDINGS = ("global minimum", "local minimum", "cycle", "chaos", "diverges")
-_ENDING_ALIASES = {"global": "global minimum", "the global minimum": "global minimum", "local": "local minimum",
-                   "the local minimum": "local minimum", "bounded": "chaos", "chaotic": "chaos",
-                   "diverged": "diverges", "diverge": "diverges", "diverging": "diverges"}
-_KIND = {"cycle": "cycle", "bounded": "chaos", "diverged": "diverges"}
+_YES_NO_ALIASES = {"y": "yes", "true": "yes", "n": "no", "false": "no"}
 
 
-def ending(x0, lr, steps=MAX_STEPS):
-    """How gradient descent from ``x0`` with ``lr`` ends, as one of :data:`ENDINGS`, with its outcome and run."""
-    result = run(QUARTIC, gradient_descent, x0, lr=lr, max_steps=steps)
-    outcome = classify_run(result, QUARTIC)
-    return (outcome.point_name if outcome.kind == "converged" else _KIND[outcome.kind]), outcome, result
-
-
-def check_ending(answer, lr=0.1, x0=0.0):
-    """Prediction 2: from ``x0`` with ``lr``, does gradient descent reach a minimum, and which?"""
-    name, feedback = _choice(answer, ENDINGS, _ENDING_ALIASES, "how the run ends")
+def check_global_holds(answer, lr=0.1):
+    """Prediction 2: with η = ``lr``, above the global minimum's stability limit, can a run end there?"""
+    if isinstance(answer, bool):
+        answer = "yes" if answer else "no"
+    choice, feedback = _choice(answer, ("yes", "no"), _YES_NO_ALIASES, "yes or no")
     if feedback:
         return feedback
-    expected, outcome, result = ending(x0, lr)
-    tail = result.iterates[-100:]
-    points = _points()
-    best, local = points["global minimum"], points["local minimum"]
-    low, high = _limit(best.x), _limit(local.x)
-    seen = f"From x₀ = {x0:g} with η = {lr:g}: {outcome.phrase()}."
-    if name == expected:
-        why = (f" η is above 2/f'' = {low:.4f} at the global minimum, so it cannot hold the iterates, but they are "
-               "not thrown over the hump either: they settle into a repeating pattern around it."
-               if expected == "cycle" else "")
-        return right(seen + why)
-    hints = {
-        "global minimum": f"η = {lr:g} is above the global minimum's limit 2/f'' = {low:.4f}: near it, every step "
-                          "multiplies the distance by 1 − η·f'' < −1, so the iterates are pushed away.",
-        "local minimum": f"The local minimum would be stable (its limit is {high:.4f}), but the iterates have to "
-                         "get there: here they keep bouncing around the global minimum without crossing the hump.",
-        "cycle": "The run does not repeat; look at the outcome it reached.",
-        "chaos": f"Close: no minimum holds the iterates. But they repeat: {outcome.phrase()}, not chaos.",
-        "diverges": "The overshoots stay bounded: each lands where the slope pulls back, and the last 100 "
-                    f"iterates stay between {tail.min():.2f} and {tail.max():.2f}.",
-    }
-    return wrong(f"{seen} {hints[name]}")
+    best = _points()["global minimum"]
+    curvature = float(QUARTIC.hess(best.x))
+    factor = 1.0 - lr * curvature
+    facts = (f"At the global minimum f''(x*) = {curvature:.2f}, so near it each step multiplies the distance to x* by "
+             f"1 − η·f''(x*) = 1 − {lr:g}·{curvature:.2f} = {factor:.2f}")
+    holds = abs(factor) < 1.0
+    if choice == ("yes" if holds else "no"):
+        return right(f"{facts}: of size below 1, so near it the distance shrinks at every step." if holds else
+                     f"{facts}: of size above 1, so a run that comes near is pushed away again, step after step "
+                     "(only a run landing exactly on x* would stay). The next cell shows what the iterates do "
+                     "instead.")
+    return wrong(f"{facts}. Its size is below 1: the distance shrinks near x*, so the minimum holds a run that comes "
+                 "near." if holds else
+                 f"{facts}. Its size is above 1: the distance grows at every step near x*, so the global minimum "
+                 f"cannot hold the iterates (η = {lr:g} is above its limit 2/f'' = {_limit(best.x):.4f}).")
 
 
 # -- writing the loop with its stopping rule -----------------------------------------------------------
