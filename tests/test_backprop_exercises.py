@@ -138,7 +138,7 @@ def test_sample_or_batch_rejects_junk(junk):
     assert feedback.correct is False and "Answer with one of the strings" in feedback.message
 
 
-@pytest.mark.parametrize("check", [ex.check_sample_or_batch, ex.check_central_difference, ex.check_hidden_deltas])
+@pytest.mark.parametrize("check", [ex.check_sample_or_batch, ex.check_central_difference, ex.check_tanh_deltas])
 def test_new_checks_start_unanswered(check):
     assert check(...).correct is None and check(None).correct is None
     assert repr(check(...)).startswith("No answer yet.")
@@ -241,71 +241,80 @@ def test_central_difference_junk_gets_a_clear_message(junk, correct, phrase):
     assert feedback.correct is correct and phrase in feedback.message, feedback.message
 
 
-# -- exercise 3: a hidden layer's deltas -------------------------------------------------------------------------
-def loop_deltas(delta_next, W_next, a, lam):
-    """Right, written as the sum over the next layer, unit by unit."""
+# -- optional exercise: a tanh layer's deltas -------------------------------------------------------------------
+def loop_deltas(delta_next, W_next, a):
+    """Right, written as the sum over the next layer, unit by unit, with tanh's slope 1 − a²."""
     n, m = a.shape
     out = np.zeros((n, m))
     for i in range(n):
         for j in range(m):
             total = sum(delta_next[i, k] * W_next[j, k] for k in range(W_next.shape[1]))
-            out[i, j] = total * lam * a[i, j] * (1 - a[i, j])
+            out[i, j] = total * (1 - a[i, j] ** 2)
     return out
 
 
-@pytest.mark.parametrize("student", [ex.hidden_deltas, loop_deltas])
-def test_a_right_hidden_deltas_passes(student):
-    feedback = ex.check_hidden_deltas(student)
+@pytest.mark.parametrize("student", [ex.tanh_deltas, loop_deltas])
+def test_a_right_tanh_deltas_passes(student):
+    feedback = ex.check_tanh_deltas(student)
     assert feedback.correct is True, feedback
-    assert "a whole backward pass of the 2-3-2-2 network" in feedback.message
+    assert "a whole backward pass of a 2-3-2-1 tanh network" in feedback.message
 
 
-def test_the_deep_example_is_the_notebooks_and_its_backward_pass_is_right():
-    rng = np.random.default_rng(5)
-    net = nw.Network.random(2, (3, 2), n_out=2, rng=rng)
-    X, Y = rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))
-    net_ex, X_ex, Y_ex = ex.deep_example()
-    np.testing.assert_array_equal(net_ex.vector(), net.vector())
-    np.testing.assert_array_equal(X_ex, X)
-    np.testing.assert_array_equal(Y_ex, Y)
-    grads = ex.backward_with(loop_deltas, net.layers, net.lam, X, Y)
+def test_the_tanh_backward_pass_agrees_with_central_differences_written_out():
+    layers, X, Y = ex.tanh_example()
+    grads = ex.tanh_backward_with(loop_deltas, layers, X, Y)
     mine = np.concatenate([g.ravel() for pair in grads for g in pair])
-    assert nw.relative_error(mine, nw.numerical_gradient(net, X, Y)) < 1e-8
+    flat = np.concatenate([p.ravel() for pair in layers for p in pair])
+    shapes = [p.shape for pair in layers for p in pair]
+
+    def error(v):  # the network's E = ½Σ(y − o)², written out here: tanh hidden layers, a linear output
+        params, k = [], 0
+        for shape in shapes:
+            params.append(v[k:k + int(np.prod(shape))].reshape(shape))
+            k += int(np.prod(shape))
+        a = X
+        for W, b in zip(params[0:-2:2], params[1:-2:2], strict=True):
+            a = np.tanh(a @ W + b)
+        return 0.5 * np.sum((a @ params[-2] + params[-1] - Y) ** 2)
+
+    h = 1e-6
+    numeric = np.array([(error(flat + h * e) - error(flat - h * e)) / (2 * h) for e in np.eye(flat.size)])
+    assert mine.shape == (20,) and nw.relative_error(mine, numeric) < 1e-7
 
 
 @pytest.mark.parametrize("student, phrase", [
-    (lambda d, W, a, lam: (d @ W) * lam * a * (1 - a), "delta_next @ W_next.T, not delta_next @ W_next"),
-    (lambda d, W, a, lam: d @ W.T, "That is ∂E/∂a"),
-    (lambda d, W, a, lam: (d @ W.T) * a * (1 - a), "the factor λ is missing"),
-    (lambda d, W, a, lam: (d @ W.T) * lam * nw.sigmoid(a, lam) * (1 - nw.sigmoid(a, lam)),
-     "without applying the sigmoid again"),
-    (lambda d, W, a, lam: (d[:, :1] * W[:, 0]) * lam * a * (1 - a), "You pass back only the first unit's delta"),
-    (lambda d, W, a, lam: np.sum((d @ W.T) * lam * a * (1 - a), axis=0), "one row per sample"),
-    (lambda d, W, a, lam: (d @ W.T) * lam * a * (1 + a), "expected"),
+    (lambda d, W, a: (d @ W.T) * a * (1 - a), "slope of the sigmoid"),
+    (lambda d, W, a: (d @ W) * (1 - a * a), "delta_next @ W_next.T, not delta_next @ W_next"),
+    (lambda d, W, a: d @ W.T, "That is ∂E/∂a"),
+    (lambda d, W, a: (d @ W.T) * (1 - np.tanh(a) ** 2), "without applying tanh again"),
+    (lambda d, W, a: (d @ W.T) * (1 - a) ** 2, "not (1 − a)²"),
+    (lambda d, W, a: (d[:, :1] * W[:, 0]) * (1 - a * a), "You pass back only the first unit's delta"),
+    (lambda d, W, a: np.sum((d @ W.T) * (1 - a * a), axis=0), "one row per sample"),
+    (lambda d, W, a: (d @ W.T) * (1 + a * a), "expected"),
 ])
-def test_hidden_deltas_mistakes_are_explained(student, phrase):
-    feedback = ex.check_hidden_deltas(student)
+def test_tanh_deltas_mistakes_are_explained(student, phrase):
+    feedback = ex.check_tanh_deltas(student)
     assert feedback.correct is False and phrase in feedback.message, feedback.message
 
 
 @pytest.mark.parametrize("junk, correct, phrase", [
     (np.zeros((3, 2)), False, "should be a function"),
-    (lambda d, W, a, lam: None, None, "returns None"),
-    (lambda d, W, a, lam: d.T @ W * a, False, "delta_next @ W_next.T"),  # a shape error gets the hint
-    (lambda d, W, a, lam: "delta", False, "must return an array of numbers"),
-    (lambda d, W, a, lam: np.full(a.shape, np.inf), False, "contain nan or inf"),
+    (lambda d, W, a: None, None, "returns None"),
+    (lambda d, W, a: d.T @ W * a, False, "delta_next @ W_next.T"),  # a shape error gets the hint
+    (lambda d, W, a: "delta", False, "must return an array of numbers"),
+    (lambda d, W, a: np.full(a.shape, np.inf), False, "contain nan or inf"),
 ])
-def test_hidden_deltas_junk_gets_a_clear_message(junk, correct, phrase):
-    feedback = ex.check_hidden_deltas(junk)
+def test_tanh_deltas_junk_gets_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_tanh_deltas(junk)
     assert feedback.correct is correct and phrase in feedback.message, feedback.message
 
 
-def test_hidden_deltas_that_keep_state_fail_in_the_backward_pass():
+def test_tanh_deltas_that_keep_state_fail_in_the_backward_pass():
     calls = []
 
-    def stateful(d, W, a, lam):
+    def stateful(d, W, a):
         calls.append(1)
-        return ex.hidden_deltas(d, W, a, lam) * (1.0 if len(calls) <= 3 else 1.5)
+        return ex.tanh_deltas(d, W, a) * (1.0 if len(calls) <= 3 else 1.5)
 
-    feedback = ex.check_hidden_deltas(stateful)
+    feedback = ex.check_tanh_deltas(stateful)
     assert feedback.correct is False and "does it keep something between calls" in feedback.message

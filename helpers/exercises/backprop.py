@@ -16,7 +16,6 @@ from ..network import (
     forward_passes,
     network_at,
     relative_error,
-    sigmoid,
     stalled,
     train,
 )
@@ -39,7 +38,7 @@ def hidden_delta(delta_out, w, h, lam):
     return delta_out * w * lam * h * (1.0 - h)
 
 
-@numeric("the output delta δₒ")
+@numeric("the output delta δₒ", answer=lambda: (0.8 - 1.0) * 2.0 * 0.8 * 0.2)
 def check_output_delta(value):
     """Exercise 1: δₒ for an output unit with λ = 2, output o = 0.8 and target y = 1."""
     o, y, lam = OUTPUT["o"], OUTPUT["y"], OUTPUT["lam"]
@@ -58,7 +57,7 @@ def check_output_delta(value):
     return wrong(f"Use δₒ = (o − y)·λ·o(1 − o) with o = {o:g}, y = {y:g}, λ = {lam:g}; {value:g} is not it.")
 
 
-@numeric("the hidden delta δ")
+@numeric("the hidden delta δ", answer=lambda: (0.8 - 1.0) * 2.0 * 0.8 * 0.2 * 1.5 * 2.0 * 0.25)
 def check_hidden_delta(value):
     """Exercise 2: δ for a hidden unit with output h = 0.5 and weight w = 1.5 to the output of exercise 1."""
     lam, h, w = OUTPUT["lam"], HIDDEN["h"], HIDDEN["w"]
@@ -78,7 +77,7 @@ def check_hidden_delta(value):
                  f"{value:g} is not it.")
 
 
-@numeric("a whole number of forward passes")
+@numeric("a whole number of forward passes", answer=lambda: 2 * (2 * 8 + 8 + 8 + 1))
 def check_forward_passes(value, n_in=2, hidden=8):
     """Prediction 1: forward passes central differences need for a whole gradient of a 2-8-1 network."""
     n_params = Network.random(n_in, hidden, rng=np.random.default_rng(0)).n_params
@@ -254,7 +253,7 @@ def _call(student, name, args, where):
             got = student(*args)
     except Exception as err:  # the student's code: any error is feedback
         hint = ""
-        if name == "hidden_deltas" and isinstance(err, ValueError) and any(
+        if name == "tanh_deltas" and isinstance(err, ValueError) and any(
                 w in str(err) for w in ("matmul", "shape", "broadcast")):
             hint = (" The weights W_next have one row per unit of layer l and one column per unit of layer l + 1: "
                     "the deltas go back with delta_next @ W_next.T.")
@@ -314,65 +313,97 @@ def check_central_difference(student):
                  "hidden layers and two outputs it agrees with backpropagation to a relative error below 1e-8.")
 
 
-# -- exercise 3 (code): the deltas of a hidden layer ----------------------------------------------------------
-def hidden_deltas(delta_next, W_next, a, lam):
-    """The reference: δˡ = (δˡ⁺¹ · (Wˡ⁺¹)ᵀ) ⊙ λ·aˡ(1 − aˡ), samples in rows."""
-    return (delta_next @ W_next.T) * lam * a * (1.0 - a)
+# -- optional exercise (code): the deltas of a tanh layer ----------------------------------------------------
+def tanh_deltas(delta_next, W_next, a):
+    """The reference: δˡ = (δˡ⁺¹ · (Wˡ⁺¹)ᵀ) ⊙ (1 − (aˡ)²) for a layer of units a = tanh(z), samples in rows."""
+    return (delta_next @ W_next.T) * (1.0 - a * a)
 
 
 def _delta_cases():
     rng = np.random.default_rng(12)
-    shapes = [(3, 2, 2, 1.0), (4, 3, 2, 2.0), (1, 2, 3, 0.5)]  # samples, units of layer l, of layer l + 1, λ
-    return [(rng.standard_normal((n, k)), rng.standard_normal((m, k)), rng.uniform(0.05, 0.95, (n, m)), lam)
-            for n, m, k, lam in shapes]
+    shapes = [(3, 2, 2), (4, 3, 2), (1, 2, 3)]  # samples, units of layer l, units of layer l + 1
+    return [(rng.standard_normal((n, k)), rng.standard_normal((m, k)), rng.uniform(-0.95, 0.95, (n, m)))
+            for n, m, k in shapes]
 
 
 _DELTA_MISTAKES = [
-    (lambda d, W, a, lam: (d @ W) * lam * a * (1 - a),
+    (lambda d, W, a: (d @ W.T) * a * (1 - a),
+     "a·(1 − a) is the slope of the sigmoid. These units compute a = tanh(z), whose slope is 1 − tanh²(z) = 1 − a²."),
+    (lambda d, W, a: (d @ W) * (1 - a * a),
      "Pass the deltas back along the weights, δˡ⁺¹·(Wˡ⁺¹)ᵀ: W_next has one row per unit of layer l, so it is "
      "delta_next @ W_next.T, not delta_next @ W_next."),
-    (lambda d, W, a, lam: d @ W.T,
-     "That is ∂E/∂a, the sum over the next layer of delta × weight. The delta is ∂E/∂z: multiply by the slope "
-     "λ·a(1 − a)."),
-    (lambda d, W, a, lam: (d @ W.T) * a * (1 - a),
-     "The sigmoid's slope is λ·a(1 − a): the factor λ is missing."),
-    (lambda d, W, a, lam: (d @ W.T) * lam * sigmoid(a, lam) * (1 - sigmoid(a, lam)),
-     "a already holds the units' outputs, a = σ(z): the slope is λ·a(1 − a), without applying the sigmoid again."),
-    (lambda d, W, a, lam: (d[:, :1] * W[:, 0]) * lam * a * (1 - a),
+    (lambda d, W, a: d @ W.T,
+     "That is ∂E/∂a, the sum over the next layer of delta × weight. The delta is ∂E/∂z: multiply by the slope 1 − a²."),
+    (lambda d, W, a: (d @ W.T) * (1 - np.tanh(a) ** 2),
+     "a already holds the units' outputs, a = tanh(z): the slope is 1 − a², without applying tanh again."),
+    (lambda d, W, a: (d @ W.T) * (1 - a) ** 2, "The slope is 1 − a², one minus the square, not (1 − a)²."),
+    (lambda d, W, a: (d[:, :1] * W[:, 0]) * (1 - a * a),
      "You pass back only the first unit's delta. A hidden unit feeds every unit of the next layer, so "
      "∂E/∂aⱼ = Σₖ δₖ·wⱼₖ sums over all of them: delta_next @ W_next.T."),
 ]
 
 
-def backward_with(deltas, layers, lam, X, Y):
-    """Backpropagation in matrix form with ``deltas(delta_next, W_next, a, lam)`` for the hidden layers:
-    [(∂E/∂W, ∂E/∂b) of every layer]."""
+def tanh_example(seed=8):
+    """A 2-3-2-1 network of tanh hidden units and a linear output (weights, biases), five samples, targets."""
+    rng = np.random.default_rng(seed)
+    layers = [(rng.standard_normal((m, k)) / np.sqrt(m), rng.standard_normal(k) / 2)
+              for m, k in ((2, 3), (3, 2), (2, 1))]
+    return layers, rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
+
+
+def _tanh_error(layers, X, Y):
+    a = X
+    for W, b in layers[:-1]:
+        a = np.tanh(a @ W + b)
+    W, b = layers[-1]
+    return 0.5 * float(np.sum((a @ W + b - Y) ** 2))
+
+
+def tanh_backward_with(deltas, layers, X, Y):
+    """E = ½Σ(y − o)² of the tanh network, its gradient by backpropagation with ``deltas(delta_next, W_next, a)``
+    for the hidden layers: [(∂E/∂W, ∂E/∂b) of every layer]."""
     a = [X]
-    for W, b in layers:
-        a.append(sigmoid(a[-1] @ W + b, lam))
-    delta = (a[-1] - Y) * lam * a[-1] * (1.0 - a[-1])
+    for W, b in layers[:-1]:
+        a.append(np.tanh(a[-1] @ W + b))
+    W, b = layers[-1]
+    delta = a[-1] @ W + b - Y  # a linear output unit: δ = ∂E/∂o = o − y
     grads = []
     for k in range(len(layers), 0, -1):
         grads.append((a[k - 1].T @ delta, delta.sum(axis=0)))
         if k > 1:
-            delta = np.asarray(deltas(delta, layers[k - 1][0], a[k - 1], lam), dtype=float)
+            delta = np.asarray(deltas(delta, layers[k - 1][0], a[k - 1]), dtype=float)
     return grads[::-1]
 
 
-def check_hidden_deltas(student):
-    """Exercise 3: the student's ``hidden_deltas(delta_next, W_next, a, lam)`` against
-    :func:`hidden_deltas` on three layers, then inside a whole backward pass of a 2-3-2-2 network."""
-    name = "hidden_deltas"
-    feedback = unwritten(student, name, "delta_next, W_next, a, lam")
+def _tanh_numeric(layers, X, Y, eps=1e-6):
+    flat = np.concatenate([p.ravel() for pair in layers for p in pair])
+    shapes = [p.shape for pair in layers for p in pair]
+
+    def error(v):
+        parts, k = [], 0
+        for shape in shapes:
+            size = int(np.prod(shape))
+            parts.append(v[k:k + size].reshape(shape))
+            k += size
+        return _tanh_error(list(zip(parts[::2], parts[1::2], strict=True)), X, Y)
+
+    return central_difference(error, flat, eps)
+
+
+def check_tanh_deltas(student):
+    """Optional exercise: the student's ``tanh_deltas(delta_next, W_next, a)`` against :func:`tanh_deltas` on
+    three layers, then inside a whole backward pass of a 2-3-2-1 tanh network, against central differences."""
+    name = "tanh_deltas"
+    feedback = unwritten(student, name, "delta_next, W_next, a")
     if feedback:
         return feedback
     cases = _delta_cases()
-    for d, W, a, lam in cases:
-        where = f"{len(a)} sample(s), {W.shape[0]} units in layer l, {W.shape[1]} in layer l + 1, λ = {lam:g}"
-        got, feedback = _call(student, name, (d.copy(), W.copy(), a.copy(), lam), where)
+    for d, W, a in cases:
+        where = f"{len(a)} sample(s), {W.shape[0]} units in layer l, {W.shape[1]} in layer l + 1"
+        got, feedback = _call(student, name, (d.copy(), W.copy(), a.copy()), where)
         if feedback:
             return feedback
-        want = hidden_deltas(d, W, a, lam)
+        want = tanh_deltas(d, W, a)
         if got.shape != want.shape:
             return wrong(f"Your deltas have shape {got.shape}; they need one row per sample and one column per unit "
                          f"of layer l, shape {want.shape} (for {where}).")
@@ -382,22 +413,23 @@ def check_hidden_deltas(student):
             continue
         for mistake, message in _DELTA_MISTAKES:
             try:
-                typical = mistake(d, W, a, lam)
+                typical = mistake(d, W, a)
             except ValueError:  # a shape mismatch: this mistake cannot be made with these shapes
                 continue
             if _agrees(got, typical):
                 return wrong(f"{message} (For {where}.)")
         return wrong(f"For {where} you get {_short(got)}; expected {_short(want)}.")
-    net, X, Y = deep_example()
+    layers, X, Y = tanh_example()
     try:
         with np.errstate(all="ignore"):
-            mine = np.concatenate([g.ravel() for pair in backward_with(student, net.layers, net.lam, X, Y)
-                                   for g in pair])
+            mine = np.concatenate([g.ravel() for pair in tanh_backward_with(student, layers, X, Y) for g in pair])
     except Exception as err:  # the student's code inside a whole backward pass
-        return wrong(f"Right on the three layers, but inside a whole backward pass of the 2-3-2-2 network your "
+        return wrong(f"Right on the three layers, but inside a whole backward pass of the tanh network your "
                      f"{name} raised {type(err).__name__}: {err}.")
-    if mine.shape != (net.n_params,) or not np.allclose(mine, net.gradient(X, Y), rtol=1e-9, atol=1e-12):
+    error = relative_error(_tanh_numeric(layers, X, Y), mine) if mine.shape == (20,) else 1.0
+    if error > 1e-7:
         return wrong("Right on the three layers, but inside a whole backward pass it gives a different gradient: "
                      "does it keep something between calls?")
-    return right(f"{name} agrees with the reference on all {len(cases)} layers, and a whole backward pass of the "
-                 "2-3-2-2 network with it gives helpers' gradient.")
+    return right(f"{name} agrees with the reference on all {len(cases)} layers, and a whole backward pass of a 2-3-2-1 "
+                 "tanh network with it agrees with central differences (relative error below 1e-7). Only the "
+                 "slope changed: the rest of backpropagation does not care which activation the units use.")

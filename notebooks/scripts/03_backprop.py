@@ -16,28 +16,22 @@
 # # 03 · Backpropagation in a small sigmoid network
 #
 # Gradient descent needs the gradient of the error with respect to *every* weight of a network.
-# Backpropagation computes all of them with one pass forward through the network and one pass
-# backward, by applying the chain rule layer by layer. This notebook follows the lecture's network
-# with one hidden layer of sigmoid units: it takes one sample through the forward and the backward
-# phase by hand, checks the result against finite differences (the lecture's "general definition"
-# of the gradient), shows why finite differences are too expensive to train with, and then trains
-# the network on XOR and on two moons, per sample and in full batches, with momentum.
+# Backpropagation computes all of them with one pass forward through the network and one pass backward,
+# applying the chain rule layer by layer. This notebook takes the lecture's network (one hidden layer of
+# sigmoid units) through both phases for one sample by hand, checks the result against finite differences,
+# shows why those are too expensive to train with, and trains the network on XOR and two moons.
 #
 # **You will learn**
-# - the forward phase and the backward phase for one sample, line by line, and the deltas of the
-#   output and the hidden layer;
-# - the chain rule ∂E/∂w = ∂E/∂y · ∂y/∂z · ∂z/∂w with ∂y/∂z = λ·y(1 − y), and why the output
+# - the forward and the backward phase for one sample, and the deltas of the output and the hidden layer;
+# - the chain rule ∂E/∂w = ∂E/∂a · ∂a/∂z · ∂z/∂w with ∂a/∂z = λ·a(1 − a), and why the output
 #   layer's ∂E/∂o is (o − y);
-# - the same in matrix form for any number of layers, $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda a^{l}(1 - a^{l})$,
-#   on a network with two hidden layers and two outputs;
-# - to check a gradient against forward and central differences, and how to read the relative error;
-# - why backpropagation (two passes) beats finite differences (one or two passes *per weight*);
-# - per-sample and full-batch training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$;
-# - and you will write two pieces of it yourself: a hidden layer's backward step and a central-difference
-#   gradient.
+# - to check a gradient against finite differences, and why backpropagation (two passes) beats them (one or
+#   two passes *per weight*);
+# - training with momentum $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, and to write a central-difference
+#   gradient yourself; the optional part adds backpropagation in matrix form for any number of layers.
 #
-# **Time:** about 90 minutes for sections 1 to 6; the two "Going further" sections at the end are optional.
-# · [Back to the overview](../README.md) · Previous: [02 · the quartic](02_quartic.ipynb) · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
+# **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
+# · [Lecture plan](../docs/lecture-plan.md#03-backprop) · Previous: [02 · the quartic](02_quartic.ipynb) · Next: [04 · SGD and mini-batches](04_minibatch.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import math
@@ -57,9 +51,9 @@ helpers.use_house_style()
 # ## 1 · The network and its unit
 #
 # Every unit of the lecture's network computes a weighted sum of its inputs and squashes it with a
-# sigmoid of steepness λ:
+# sigmoid of steepness λ; we call its output $a$ (the lecture writes $y$, but here $y$ is always a target):
 #
-# $$z = \sum_{i=0}^{m} w_i x_i, \qquad y = \frac{1}{1 + e^{-\lambda z}} .$$
+# $$z = \sum_{i=0}^{m} w_i x_i, \qquad a = \frac{1}{1 + e^{-\lambda z}} .$$
 #
 # The term with x₀ = 1 is the unit's bias; below it is written separately as b, so z = Σ wᵢxᵢ + b.
 # The network has two inputs, one hidden layer of sigmoid units (its width is a parameter) and one
@@ -67,48 +61,47 @@ helpers.use_house_style()
 #
 # $$E = \frac{1}{2}\sum_{i} (y_i - o_i)^2 .$$
 #
-# > **Note — notation.** Three symbols mean something else elsewhere. **λ** is the sigmoid's steepness here;
-# > on the lecture's slide about x² it is the learning rate, and in notebooks 04 and 05 it is a curvature
-# > (the second derivative, an eigenvalue of the Hessian). The learning rate is always **η** in these notebooks.
-# > **E** is a *sum* over the samples, with a ½; notebooks 04 and 05 minimise the *mean*. A step of η on the
-# > sum is a step of n·η on the mean, so this notebook's η = 1 (on XOR's 4 samples) and notebook 04's
-# > η = 0.05 (on the mean over 1000 points) cannot be compared. **Iteration and epoch**: the lecture says
+# > **Note — notation.** Three symbols mean something else elsewhere. **λ** is the sigmoid's steepness here, as on
+# > the lecture's slide; on its slide about x² it is the learning rate, and in notebooks 04, 05 and 06 it is a
+# > curvature (the second derivative along one direction). The learning rate is always **η** in these notebooks.
+# > **E** = ½Σ(yᵢ − oᵢ)² is a *sum* over the samples, with a ½; notebook 04's L = (1/n)Σ(yᵢ − ŷᵢ)² is a *mean*,
+# > without it. So ∇E = (n/2)·∇L: a step of η on E is a step of (n/2)·η on the mean squared error, and this
+# > notebook's η = 1 on XOR's 4 samples is η = 2 on their mean squared error. **Iteration and epoch**: the lecture says
 # > "the iteration, or epoch, is finished"; here an *iteration* (an update) is one change of the weights and
 # > an *epoch* one pass over all the samples. Per-sample training makes n iterations per epoch, full-batch
 # > training one.
 #
 # Two careful points about the sigmoid before we use it:
 #
-# - **Overflow.** Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows
-#   (the result 0 is still right, but numpy warns, and the derivative written as
-#   $\lambda e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\lambda \cdot \infty/\infty = \text{nan}$; the cell below shows it for λ = 1). `helpers.network.sigmoid` only ever evaluates
-#   $e^{-\lambda|z|} \le 1$: for $z \ge 0$ it returns $1/(1 + e^{-\lambda|z|})$, for $z < 0$ the equal $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$.
-# - **The derivative.** dy/dz = λ·y(1 − y), in terms of the output y that the forward pass already
+# - **Overflow.** Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows, and the
+#   derivative written as $\lambda e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\infty/\infty = \text{nan}$ (the cell below shows it).
+#   `helpers.network.sigmoid` only evaluates $e^{-\lambda|z|} \le 1$, in $1/(1 + e^{-\lambda|z|})$ or the equal $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$.
+# - **The derivative.** da/dz = λ·a(1 − a), in terms of the output a that the forward pass already
 #   computed. It is largest at z = 0, where it is λ/4, and vanishes where the unit saturates.
 
 # %% slideshow={"slide_type": "-"}
 z = np.array([-1e4, -30.0, -2.0, 0.0, 2.0, 30.0, 1e4])
-y = nw.sigmoid(z, lam=1.0)
-print("    z        sigmoid(z)    λ·y(1−y)")
-for zi, yi, di in zip(z, y, nw.sigmoid_derivative(y, lam=1.0), strict=True):
-    print(f"{zi:9.0f}   {yi:.6e}   {di:.3e}")
+a = nw.sigmoid(z, lam=1.0)
+print("    z        sigmoid(z)    λ·a(1−a)")
+for zi, ai, di in zip(z, a, nw.sigmoid_derivative(a, lam=1.0), strict=True):
+    print(f"{zi:9.0f}   {ai:.6e}   {di:.3e}")
 
 z = -1000.0
 with np.errstate(over="ignore", invalid="ignore"):  # the naive formulas, with numpy's warnings silenced
     e = np.exp(-z)
     print(f"\nat z = {z:g}: e^(-z) = {e}, e^(-z)/(1+e^(-z))^2 = {e / (1 + e) ** 2}")
-y = nw.sigmoid(z)
-print(f"at z = {z:g}: helpers' sigmoid = {y}, λ·y(1−y) = {nw.sigmoid_derivative(y)}")
+a = nw.sigmoid(z)
+print(f"at z = {z:g}: helpers' sigmoid = {a}, λ·a(1−a) = {nw.sigmoid_derivative(a)}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (left, right) = plotting.new_figure(2, width=11.0, height=3.8)
 zz = np.linspace(-6, 6, 401)
 for lam in (0.5, 1.0, 2.0, 5.0):
-    yy = nw.sigmoid(zz, lam)
-    left.plot(zz, yy, label=f"λ = {lam:g}")
-    right.plot(zz, nw.sigmoid_derivative(yy, lam), label=f"λ = {lam:g}")
-left.set(xlabel="z", ylabel="y = 1/(1 + e^(−λz))", title="the sigmoid: steeper for larger λ")
-right.set(xlabel="z", ylabel="dy/dz = λ·y(1 − y)", title="its slope: at most λ/4")
+    aa = nw.sigmoid(zz, lam)
+    left.plot(zz, aa, label=f"λ = {lam:g}")
+    right.plot(zz, nw.sigmoid_derivative(aa, lam), label=f"λ = {lam:g}")
+left.set(xlabel="z", ylabel="a = 1/(1 + e^(−λz))", title="the sigmoid: steeper for larger λ")
+right.set(xlabel="z", ylabel="da/dz = λ·a(1 − a)", title="its slope: at most λ/4")
 left.legend()
 plotting.show(fig, "Left: sigmoid curves for lambda 0.5, 1, 2 and 5, all through 0.5 at z = 0, steeper for "
               "larger lambda. Right: their derivatives, bell-shaped with peak lambda/4 at z = 0, narrower and "
@@ -143,11 +136,12 @@ print(f"output: z_out = {z_out:+.4f}, o = {o:.4f};  target y = {target:g};  E = 
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # **Backward phase.** The error estimate travels from the output back to the earlier layers. For a
-# weight w feeding a unit with net input z and output y, the chain rule splits the derivative in three:
+# weight w feeding a unit with net input z and output a, the chain rule splits the derivative in three
+# (the lecture's slide, with its y written a):
 #
-# $$\frac{\partial E}{\partial w} = \frac{\partial E}{\partial y}\cdot\frac{\partial y}{\partial z}\cdot
+# $$\frac{\partial E}{\partial w} = \frac{\partial E}{\partial a}\cdot\frac{\partial a}{\partial z}\cdot
 # \frac{\partial z}{\partial w}, \qquad \frac{\partial z}{\partial w} = x, \qquad
-# \frac{\partial y}{\partial z} = \lambda\, y\,(1 - y).$$
+# \frac{\partial a}{\partial z} = \lambda\, a\,(1 - a).$$
 #
 # Only the first factor differs between the layers. The product of the first two, δ = ∂E/∂z, is the
 # unit's **delta**:
@@ -189,16 +183,11 @@ for i in range(2):
 # %% [markdown] slideshow={"slide_type": "-"}
 # The input x₂ = 0 makes the second row of ∂E/∂W1 zero: a weight whose input is zero does not change
 # E for this sample. The tested implementation, `helpers.network.backward`, does the same for a whole
-# batch at once and for any number of layers, with arrays instead of loops: a layer's deltas are the
-# next layer's deltas passed back along its weights, `delta @ W.T` written as a sum (a batch's gradient is
-# the sum of its samples' gradients). Here it is in full (`_forward` returns the activations of every layer,
-# `a[0] = X` to `a[L] = o`; `_sum` is numpy's `np.add.reduce`, a plain sum over an axis):
+# batch of samples at once and for any number of layers, with arrays instead of loops (the optional part
+# at the end derives it in matrix form). On this sample it agrees with the loops:
 
 # %% slideshow={"slide_type": "-"}
-import inspect
-
-print(inspect.getsource(nw.backward))
-g = net.gradient(x, target)  # backward() on this network, every ∂E/∂w in one vector
+g = net.gradient(x, target)  # backpropagation by helpers: every ∂E/∂w of this network in one vector
 mine = np.concatenate([np.ravel(grad_W1), grad_b1, grad_w2, [grad_b2]])
 print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g, rtol=1e-12, atol=1e-15))
 
@@ -216,10 +205,8 @@ print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g, rt
 # That is slow, but simple enough to trust, so it is the standard check of a backpropagation code.
 # We compare whole gradient vectors by the relative error $\|g_\text{backprop} - g_\text{numeric}\| / \max(\|g_\text{backprop}\|, \|g_\text{numeric}\|)$:
 # in double precision the forward difference gets to about 1e−8 at best, central differences to
-# about 1e−10, and a wrong formula gives something near 1.
-#
-# > **Note.** The slide introducing the gradient calls L = (1/n)Σ(yᵢ − ŷᵢ)² the RMSE; it is the mean
-# > squared error (MSE). The RMSE is its square root: same minimiser, different gradient.
+# about 1e−10, and a wrong formula gives something near 1. (The same slide calls its loss the RMSE; notebook 04
+# corrects that.)
 
 # %% slideshow={"slide_type": "-"}
 # The errors are rounding noise, whose last digits differ from one processor to the next: print their size.
@@ -236,53 +223,9 @@ for seed, (n_in, hidden, lam) in enumerate([(2, 3, 1.0), (2, 8, 0.5), (3, 5, 2.0
     print(f"{f'{n_in}-{hidden}-1':<9} {lam:<5g} {20:^9} {net_k.n_params:^12} {size_f:^32} {size_c:^31}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Backpropagation agrees with central differences to nine or ten digits on every network. The weights
-# were drawn with standard deviation 1/λ, so that λz stays of order one: on a network whose units are
-# all saturated the gradient itself is tiny, and the *relative* error of any numerical estimate grows
-# accordingly (that is a property of the check, not of backpropagation).
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Beyond one neuron: two hidden layers and two outputs
-#
-# The network above has one hidden layer and one output, so a hidden unit's $\partial E/\partial h_j$ was a single term,
-# $\delta_o w_{2j}$. In general a unit feeds *every* unit of the next layer, and its error signal is the sum over
-# them, $\partial E/\partial a_j = \sum_k \delta_k\, w_{jk}$. Written for a whole layer and a whole batch at once (samples
-# in the rows of $A^{l}$, the outputs of layer $l$; $A^0 = X$), with the matrix products this sum becomes:
-#
-# $$Z^{l} = A^{l-1} W^{l} + b^{l}, \quad A^{l} = \sigma(Z^{l}), \qquad
-# \delta^{L} = (A^{L} - Y) \odot \lambda A^{L}(1 - A^{L}), \qquad
-# \delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda A^{l}(1 - A^{l}),$$
-#
-# $$\frac{\partial E}{\partial W^{l}} = (A^{l-1})^{\mathsf T} \delta^{l}, \qquad
-# \frac{\partial E}{\partial b^{l}} = \text{the sum of the rows of } \delta^{l} .$$
-#
-# ($\odot$ multiplies elementwise. Books that store samples as columns write the same rule as
-# $\delta^{l} = (W^{l+1})^{\mathsf T} \delta^{l+1} \odot \sigma'(z^{l})$.) Here it is on a network with 2 inputs, two hidden layers of 3
-# and 2 units and 2 outputs, for five samples, checked against helpers and against central differences:
-
-# %% slideshow={"slide_type": "-"}
-rng = np.random.default_rng(5)
-net2 = nw.Network.random(2, (3, 2), n_out=2, rng=rng)              # 2 inputs → 3 → 2 hidden units → 2 outputs
-X2, Y2 = rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))  # five samples, two targets each
-lam2 = net2.lam
-
-A = [X2]                                         # forward phase, a whole layer at a time: A[k] = outputs of layer k
-for W, b in net2.layers:
-    A.append(nw.sigmoid(A[-1] @ W + b, lam2))
-delta = (A[-1] - Y2) * lam2 * A[-1] * (1 - A[-1])   # δ of the output layer: one row per sample, one column per unit
-grads = []
-for k in range(len(net2.layers), 0, -1):         # backward phase, from the output layer back
-    W = net2.layers[k - 1][0]
-    grads.insert(0, (A[k - 1].T @ delta, delta.sum(axis=0)))        # ∂E/∂W = Aᵀδ, ∂E/∂b = sum of δ's rows
-    print(f"layer {k}: δ {delta.shape} (samples × units), W and ∂E/∂W {W.shape} (inputs × units)")
-    if k > 1:                                                       # δ of layer k − 1: passed back along W,
-        delta = (delta @ W.T) * lam2 * A[k - 1] * (1 - A[k - 1])   # times the slope λ·a(1 − a)
-
-grad_matrix = np.concatenate([g.ravel() for pair in grads for g in pair])
-print(f"\n{net2.n_params} parameters; matrix form and helpers.network.backward agree to 12 digits:",
-      np.allclose(grad_matrix, net2.gradient(X2, Y2), rtol=1e-12, atol=1e-15))
-rel = nw.relative_error(grad_matrix, nw.numerical_gradient(net2, X2, Y2, method="central"))
-print("relative error against central differences:", "below 1e-9" if rel < 1e-9 else f"{rel:.0e}")
+# Backpropagation agrees with central differences to nine or ten digits on every network. (The weights
+# have standard deviation 1/λ, so that λz stays of order one: with saturated units the gradient is tiny and
+# any numerical estimate's *relative* error grows.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The cost argument
@@ -338,14 +281,9 @@ for hidden in (2, 8, 32, 128, 512):
 # > With μ = 0 it is plain gradient descent; with μ close to 1 the steps keep going in directions
 # > where successive gradients agree.
 #
-# > **Note — ahead of the story.** Like the lecture's backpropagation slide, this section trains with momentum
-# > (μ = 0.9) and compares per-sample with full-batch updates before either has been explained. Notebook 04
-# > explains the first: per-sample updates are *stochastic* gradient descent, why their noise is worth it, why
-# > the samples are shuffled, and mini-batches between the two extremes. Notebook 05 explains the second:
-# > momentum as a moving average of past gradients, why it crosses flat stretches (like XOR's plateau at
-# > E = 0.5 below) sooner, and the limit on η it brings. Here, read μ = 0 as plain gradient descent and
-# > μ = 0.9 as "keep 90 % of the last step". This is classical momentum, with no bias correction (Adam, in
-# > notebook 06, has one).
+# > **Note — ahead of the story.** Like the lecture's slide, this section trains with momentum before it has
+# > been explained (notebook 05 does), and per sample (notebook 04 explains why that works). Here, read μ = 0 as
+# > plain gradient descent and μ = 0.9 as "keep 90 % of the last step".
 #
 # As an update rule (notebook 01's form: parameters, the optimiser's state, the gradient and the
 # hyper-parameters in; new parameters and state out), the state being the last step Δw:
@@ -392,45 +330,6 @@ print(f"E: {xor_run.losses[0]:.4f} at the start -> {xor_run.losses[-1]:.6f} afte
 print(f"accuracy: {100 * xor_run.accuracy[-1]:.0f} %, first reached at epoch {nw.first_epoch_solved(xor_run)}")
 for corner, target, out in zip(X_xor, y_xor, nw.network_at(xor_run).predict(X_xor), strict=True):
     print(f"x = ({corner[0]:g}, {corner[1]:g})   y = {target:g}   o = {out:.4f}")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# Next: per-sample against full-batch updates, each with and without momentum, from the same start.
-#
-# **Predict** before you run it: without momentum (μ = 0) and with the same η = 1, per-sample training makes
-# 4 updates per epoch on XOR and full-batch training one. Which reaches E < 0.1 in fewer epochs? Answer
-# `"per-sample"`, `"full-batch"` or `"about the same"` (within 10 %).
-
-# %% slideshow={"slide_type": "-"}
-ex.check_sample_or_batch(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# About the same (the check prints both epoch counts). A full-batch step follows the gradient of E = Σᵢ Eᵢ,
-# the sum of the four per-sample gradients, so for small η one full-batch epoch moves the weights about as
-# far as one per-sample epoch of four small steps. `ex.check_sample_or_batch("about the same")`
-# </details>
-
-# %% slideshow={"slide_type": "subslide"}
-settings = [("sample", 0.0), ("sample", 0.9), ("batch", 0.0), ("batch", 0.9)]
-xor_runs = {s: nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=s[1], epochs=XOR["epochs"], mode=s[0])
-            for s in settings}
-print("updates     μ     E after 300 epochs   accuracy   all four right from epoch")
-for (mode, mu), run in xor_runs.items():
-    first = nw.first_epoch_solved(run)
-    print(f"{mode:<10} {mu:4.1f}   {run.losses[-1]:18.6f}   {100 * run.accuracy[-1]:6.0f} %   "
-          f"{'never' if first is None else first:>10}")
-
-fig, ax = plotting.new_figure(width=9.0, height=4.2)
-for ((mode, mu), run), color in zip(xor_runs.items(), plotting.CYCLE, strict=False):
-    ax.semilogy(np.maximum(run.losses, 1e-12), color=color, ls="-" if mu else "--",
-                label=f"{'per-sample' if mode == 'sample' else 'full-batch'}, μ = {mu:g}")
-ax.set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="XOR, η = 1: error per epoch")
-ax.legend()
-plotting.show(fig, "Error against epoch on a log scale for four XOR runs. Both runs with momentum 0.9 leave the "
-              "plateau at E = 0.5 within 30 to 70 epochs and end near 0.001; the two runs without momentum, "
-              "per-sample and full-batch, nearly coincide and stay on the plateau for about 150 epochs, ending "
-              "near 0.05.")
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # **Two moons.** 100 points of two interleaving half circles (seeded, shuffled once so that the
@@ -482,19 +381,15 @@ plotting.show(fig, "Left: XOR output map, a diagonal orange band through the cor
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Try it
 #
-# The network trains when you change a training setting (data, kind of update, η, μ, hidden units,
-# λ, epochs), from the same seeded start each time; the **show epoch** slider and ▶ Play then replay
-# the stored run, so you can watch the boundary form epoch by epoch. On the left, the background
-# colour is the network's output o (blue: class 0, white: o = ½, orange: class 1) and the markers are
-# the training data (blue circles: class 0, orange triangles: class 1). (Full-batch training is a few
-# array operations per epoch and takes a few hundredths of a second here; per-sample training on two
-# moons is 20 000 updates one after the other and takes half a second or more per change.)
-# Things to look for:
+# The network trains again, from the same seeded start, when you change a training setting; **show epoch**
+# and ▶ Play replay the stored run, so you can watch the boundary form. Left: the network's output o as
+# colour (blue: class 0, white: o = ½, orange: class 1) under the training data. (Per-sample training on two
+# moons takes half a second or more per change.) Things to look for:
 # - two moons, full-batch, μ = 0.9 against μ = 0: without momentum the boundary is still almost a
 #   straight line after 200 epochs (88 % right); with it, it bends around the moons;
 # - per-sample, η = 0.1, then 1, then 1.5: faster and faster, until the first steps drive every unit
 #   into saturation and the run stalls at E = 25 with every output the same (the readout says so);
-# - λ = 5 or more stalls in the same way; λ = 0.05 barely moves at all. Exercise 5 asks why;
+# - λ = 5 or more stalls in the same way; λ = 0.05 barely moves at all (the optional exercise at the end asks why);
 # - XOR with a single hidden unit: one unit draws one straight boundary, and no straight line
 #   separates XOR, however long it trains. With 2 units and 500 epochs it works.
 
@@ -531,32 +426,7 @@ ex.check_hidden_delta(...)
 # δ = −0.048. `ex.check_hidden_delta(-0.048)`
 # </details>
 #
-# **Exercise 3 (code).** Write the backward step of one hidden layer in matrix form, as in section 3:
-# given the deltas of the next layer `delta_next` (one row per sample, one column per unit of layer $l + 1$),
-# the weights `W_next` from layer $l$ to layer $l + 1$ (one row per unit of layer $l$) and the outputs `a` of
-# layer $l$ (one row per sample), return $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda\, a(1 - a)$. The check runs
-# it on three layers, then inside a whole backward pass of a network with two hidden layers.
-
-# %% slideshow={"slide_type": "-"}
-def hidden_deltas(delta_next, W_next, a, lam):
-    ...
-
-
-ex.check_hidden_deltas(hidden_deltas)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def hidden_deltas(delta_next, W_next, a, lam):
-#     return (delta_next @ W_next.T) * lam * a * (1 - a)
-# ```
-#
-# `delta_next @ W_next.T` is, for every sample and every unit j of layer l, the sum $\sum_k \delta_k w_{jk}$ over the
-# units k that j feeds; the elementwise product with λ·a(1 − a) turns ∂E/∂a into ∂E/∂z.
-# </details>
-#
-# **Exercise 4 (code).** Write the central-difference gradient: for a function `E` of a parameter vector `w`
+# **Exercise 3 (code).** Write the central-difference gradient: for a function `E` of a parameter vector `w`
 # (a numpy array), return the vector of $\big(E(w + \varepsilon e_k) - E(w - \varepsilon e_k)\big)/(2\varepsilon)$, nudging one weight k
 # at a time and leaving `w` itself unchanged. The check runs it on four functions, the last one a network's
 # error `lambda v: net.with_vector(v).error(X, Y)`, and compares that gradient with backpropagation.
@@ -585,7 +455,59 @@ ex.check_central_difference(central_difference)
 # Two passes per weight: this is the 2·(number of parameters) of the cost argument.
 # </details>
 #
-# **Exercise 5.** Find a steepness λ at which the notebook's XOR training (4 hidden units, η = 1,
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): per sample or full batch, with or without momentum
+#
+# Not needed for notebook 04, which takes up the first question. Per-sample against full-batch updates of
+# section 4's XOR network, each with and without momentum, from the same start.
+#
+# **Predict** before you run it: without momentum (μ = 0) and with the same η = 1, per-sample training makes
+# 4 updates per epoch on XOR and full-batch training one. Which reaches E < 0.1 in fewer epochs? Answer
+# `"per-sample"`, `"full-batch"` or `"about the same"` (within 10 %).
+
+# %% slideshow={"slide_type": "-"}
+ex.check_sample_or_batch(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# About the same: the next table's first column. A full-batch step follows the gradient of E = Σᵢ Eᵢ, the sum of
+# the four per-sample gradients, so for small η one full-batch epoch moves the weights about as far as one
+# per-sample epoch of four small steps, each along one of those gradients. `ex.check_sample_or_batch("about the same")`
+# </details>
+
+# %% slideshow={"slide_type": "subslide"}
+settings = [("sample", 0.0), ("sample", 0.9), ("batch", 0.0), ("batch", 0.9)]
+xor_runs = {s: nw.train(start, X_xor, y_xor, lr=XOR["lr"], momentum=s[1], epochs=XOR["epochs"], mode=s[0])
+            for s in settings}
+print("updates     μ     E < 0.1 from epoch   E after 300 epochs   all four right from epoch")
+for (mode, mu), run in xor_runs.items():
+    below, first = np.flatnonzero(run.losses < 0.1), nw.first_epoch_solved(run)
+    print(f"{mode:<10} {mu:4.1f}   {below[0] if below.size else 'never':>18}   {run.losses[-1]:18.6f}   "
+          f"{'never' if first is None else first:>10}")
+
+fig, ax = plotting.new_figure(width=9.0, height=4.2)
+for ((mode, mu), run), color in zip(xor_runs.items(), plotting.CYCLE, strict=False):
+    ax.semilogy(np.maximum(run.losses, 1e-12), color=color, ls="-" if mu else "--",
+                label=f"{'per-sample' if mode == 'sample' else 'full-batch'}, μ = {mu:g}")
+ax.set(xlabel="epoch", ylabel="E = ½ Σ (yᵢ − oᵢ)²", title="XOR, η = 1: error per epoch")
+ax.legend()
+plotting.show(fig, "Error against epoch on a log scale for four XOR runs. Both runs with momentum 0.9 leave the "
+              "plateau at E = 0.5 within 30 to 70 epochs and end near 0.001; the two runs without momentum, "
+              "per-sample and full-batch, nearly coincide and stay on the plateau for about 150 epochs, ending "
+              "near 0.05.")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Without momentum both reach E < 0.1 after about 240 epochs, as predicted. Being on the right side of ½ is
+# another matter: the per-sample run has all four corners right from epoch 34, while its error still sits
+# on the plateau near 0.5 (outputs just past ½ count as right), the full-batch run only from epoch 150.
+#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): when training stalls
+#
+# **Exercise.** Find a steepness λ at which the notebook's XOR training (4 hidden units, η = 1,
 # μ = 0.9, 300 epochs, seed 0) stalls, and explain why it does. You may try values with
 # `ex.xor_history(lam)` or in the widget (data XOR, per-sample, η = 1, 4 hidden units) first.
 
@@ -604,6 +526,79 @@ ex.check_stalling_lambda(...)
 # - **Small λ** (here below about 0.4): the sigmoid is nearly flat, every output stays near ½, and the
 #   gradient carries the factor λ for the output weights and λ² for the hidden weights: the steps are
 #   too small to leave the start in 300 epochs.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): backpropagation in matrix form
+#
+# Not needed for notebook 04. It uses matrix products (rows times columns, `@` in numpy).
+#
+# The network of section 2 has one hidden layer and one output, so a hidden unit's $\partial E/\partial h_j$ was a single term,
+# $\delta_o w_{2j}$. In general a unit feeds *every* unit of the next layer, and its error signal is the sum over
+# them, $\partial E/\partial a_j = \sum_k \delta_k\, w_{jk}$. Written for a whole layer and a whole batch at once (samples
+# in the rows of $A^{l}$, the outputs of layer $l$; $A^0 = X$), with the matrix products this sum becomes:
+#
+# $$Z^{l} = A^{l-1} W^{l} + b^{l}, \quad A^{l} = \sigma(Z^{l}), \qquad
+# \delta^{L} = (A^{L} - Y) \odot \lambda A^{L}(1 - A^{L}), \qquad
+# \delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda A^{l}(1 - A^{l}),$$
+#
+# $$\frac{\partial E}{\partial W^{l}} = (A^{l-1})^{\mathsf T} \delta^{l}, \qquad
+# \frac{\partial E}{\partial b^{l}} = \text{the sum of the rows of } \delta^{l} .$$
+#
+# ($\odot$ multiplies elementwise. Books that store samples as columns write the same rule as
+# $\delta^{l} = (W^{l+1})^{\mathsf T} \delta^{l+1} \odot \sigma'(z^{l})$.) Here it is on a network with 2 inputs, two hidden layers of 3
+# and 2 units and 2 outputs, for five samples, checked against helpers and against central differences:
+
+# %% slideshow={"slide_type": "-"}
+rng = np.random.default_rng(5)
+net2 = nw.Network.random(2, (3, 2), n_out=2, rng=rng)              # 2 inputs → 3 → 2 hidden units → 2 outputs
+X2, Y2 = rng.standard_normal((5, 2)), rng.uniform(0.0, 1.0, (5, 2))  # five samples, two targets each
+lam2 = net2.lam
+
+A = [X2]                                         # forward phase, a whole layer at a time: A[k] = outputs of layer k
+for W, b in net2.layers:
+    A.append(nw.sigmoid(A[-1] @ W + b, lam2))
+delta = (A[-1] - Y2) * lam2 * A[-1] * (1 - A[-1])   # δ of the output layer: one row per sample, one column per unit
+grads = []
+for k in range(len(net2.layers), 0, -1):         # backward phase, from the output layer back
+    W = net2.layers[k - 1][0]
+    grads.insert(0, (A[k - 1].T @ delta, delta.sum(axis=0)))        # ∂E/∂W = Aᵀδ, ∂E/∂b = sum of δ's rows
+    print(f"layer {k}: δ {delta.shape} (samples × units), W and ∂E/∂W {W.shape} (inputs × units)")
+    if k > 1:                                                       # δ of layer k − 1: passed back along W,
+        delta = (delta @ W.T) * lam2 * A[k - 1] * (1 - A[k - 1])   # times the slope λ·a(1 − a)
+
+grad_matrix = np.concatenate([g.ravel() for pair in grads for g in pair])
+by_helpers = nw.backward(net2.layers, lam2, X2, Y2)  # the tested implementation, layer by layer
+print(f"\n{net2.n_params} parameters; matrix form and helpers.network.backward agree to 12 digits:",
+      all(np.allclose(g, h, rtol=1e-12, atol=1e-15) for pair, ref in zip(grads, by_helpers, strict=True)
+          for g, h in zip(pair, ref, strict=True)))
+rel = nw.relative_error(grad_matrix, nw.numerical_gradient(net2, X2, Y2, method="central"))
+print("relative error against central differences:", "below 1e-9" if rel < 1e-9 else f"{rel:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise (code).** Many networks use the unit $a = \tanh(z)$ instead of the sigmoid: outputs between −1 and 1,
+# slope $\mathrm{d}a/\mathrm{d}z = 1 - \tanh^2(z) = 1 - a^2$. Write the backward step of a hidden layer of tanh units: given the
+# deltas of the next layer `delta_next` (one row per sample, one column per unit of layer $l + 1$), the weights
+# `W_next` from layer $l$ to layer $l + 1$ and the outputs `a` of layer $l$, return $\delta^{l}$. The check runs it on
+# three layers, then inside a whole backward pass of a small tanh network, against central differences.
+
+# %% slideshow={"slide_type": "-"}
+def tanh_deltas(delta_next, W_next, a):
+    ...
+
+
+ex.check_tanh_deltas(tanh_deltas)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def tanh_deltas(delta_next, W_next, a):
+#     return (delta_next @ W_next.T) * (1 - a * a)
+# ```
+#
+# `delta_next @ W_next.T` is, for every sample and every unit j of layer l, the sum $\sum_k \delta_k w_{jk}$ over the
+# units k that j feeds, as for the sigmoid; only the slope changes, from λ·a(1 − a) to 1 − a².
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -697,17 +692,13 @@ for k, n_params in enumerate(sizes):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# - Forward phase: $z = \sum w_i x_i + b$ and $y = 1/(1 + e^{-\lambda z})$ unit by unit; the sigmoid is evaluated through
-#   $e^{-\lambda|z|}$ so that it never overflows, and its slope is $\lambda \cdot y(1 - y)$.
+# - Forward phase: $z = \sum w_i x_i + b$ and $a = 1/(1 + e^{-\lambda z})$ unit by unit, evaluated through $e^{-\lambda|z|}$ so that it
+#   never overflows; the slope is $\lambda \cdot a(1 - a)$.
 # - Backward phase: δₒ = (o − y)·λ·o(1 − o) at the output (∂E/∂o = o − y, not y − o),
 #   δⱼ = (Σ next deltas × weights)·λ·hⱼ(1 − hⱼ) in the hidden layer, and ∂E/∂w = δ × the weight's input.
-# - In matrix form, for any number of layers and a whole batch: $\delta^{l} = \big(\delta^{l+1} (W^{l+1})^{\mathsf T}\big) \odot \lambda A^{l}(1 - A^{l})$ and
-#   $\partial E/\partial W^{l} = (A^{l-1})^{\mathsf T} \delta^{l}$; the product with $(W^{l+1})^{\mathsf T}$ is the sum over every unit a hidden unit feeds.
-# - Backpropagation agrees with central differences to about 1e−10 relative error; forward differences
-#   reach about 1e−8. The best ε balances truncation (falls with ε) and round-off (grows as ε shrinks).
-# - Finite differences cost one or two forward passes per parameter, backpropagation two passes in all.
+# - Backpropagation agrees with central differences to about 1e−10 relative error, forward differences to
+#   about 1e−8; finite differences cost one or two forward passes per parameter, backpropagation two in all.
 # - Momentum keeps the previous step: $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$.
-# - Saturated sigmoids (large λ, large weights) stall learning, and so do nearly flat ones (small λ).
 #
 # **Next:** [04 · SGD and mini-batches](04_minibatch.ipynb): per-sample updates as *stochastic*
 # gradient descent, shuffling, and mini-batches between the two extremes seen here.
