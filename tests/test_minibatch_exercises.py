@@ -49,10 +49,11 @@ def test_updates_per_epoch_hints():
 
 
 def test_slip_factor():
-    assert ex.check_slip_factor(1000).correct is True
-    inverse = ex.check_slip_factor(1 / 1000)
+    assert ex.check_slip_factor(50_000).correct is True and ex.check_slip_factor.answer() == 50_000
+    assert ex.check_slip_factor(1000, n=1000).correct is True
+    inverse = ex.check_slip_factor(1 / 50_000)
     assert inverse.correct is False and "inverse" in inverse.message
-    assert ex.check_slip_factor(math.sqrt(1000)).correct is False
+    assert ex.check_slip_factor(math.sqrt(50_000)).correct is False
     assert ex.check_slip_factor(50, n=50).correct is True
 
 
@@ -126,128 +127,90 @@ def test_std_ratio_prediction():
         assert ex.check_std_ratio(junk).correct is False
 
 
-@pytest.mark.parametrize("check", [ex.check_closest, ex.check_std_ratio, ex.check_batches])
+@pytest.mark.parametrize("check", [ex.check_closest, ex.check_std_ratio, ex.check_constant_epoch])
 def test_new_checks_wait_for_an_answer(check):
     for placeholder in (..., None):
         feedback = check(placeholder)
         assert feedback.correct is None and repr(feedback).startswith("No answer yet.")
 
 
-# -- coding: the shuffle-and-cut of an epoch ----------------------------------------------------------------------
-def cut(order, b):
-    return [order[a:a + b] for a in range(0, len(order), b)]
+# -- coding: one epoch of mini-batch gradient descent on a constant ---------------------------------------------
+def by_hand(c, y, lr, batch_size, rng):
+    """Right, written differently from the reference: shuffled copy, batches by a while loop, the derivative
+    d/dc of (1/b)·Σ(yᵢ − c)² spelled out."""
+    shuffled = y[rng.permutation(len(y))]
+    start = 0
+    while start < len(y):
+        batch = shuffled[start:start + batch_size]
+        c -= lr * sum(-2.0 * (yi - c) for yi in batch) / len(batch)
+        start += batch_size
+    return c
 
 
-def right_batches(n, batch_size, rng):
-    order = np.arange(n)
-    rng.shuffle(order)  # written differently from the reference on purpose
-    return cut(order, batch_size)
+def test_a_right_epoch_passes_and_converges_to_the_mean():
+    for student in (by_hand, ex.constant_epoch):
+        feedback = ex.check_constant_epoch(student)
+        assert feedback.correct is True and "all 6 inputs" in feedback.message, feedback.message
+    y, c, rng = ex.constant_data(200), 0.0, np.random.default_rng(1)
+    for _ in range(20):
+        c = by_hand(c, y, 0.05, 10, rng)
+    assert f"ends at c = {c:.3f}" in ex.check_constant_epoch(by_hand).message
+    assert abs(c - y.mean()) < 0.1  # SGD's noise ball around the least-squares constant
 
 
-def other_shuffle(n, batch_size, rng):
-    return cut(rng.choice(n, size=n, replace=False), batch_size)
+def test_the_reference_is_minibatch_gradient_descent_of_the_mse():
+    """With batch_size = n one epoch of the reference is one full-batch gradient step on L(c) = mean (y − c)²,
+    whose derivative is taken here by a central difference."""
+    y = ex.constant_data(30)
+    loss = lambda c: np.mean((y - c) ** 2)  # noqa: E731
+    h = 1e-6
+    derivative = (loss(0.7 + h) - loss(0.7 - h)) / (2 * h)
+    assert ex.constant_epoch(0.7, y, 0.1, 30, np.random.default_rng(0)) == pytest.approx(0.7 - 0.1 * derivative,
+                                                                                        rel=1e-8)
 
 
-def test_right_batches_pass():
-    def reference(n, batch_size, rng):
-        order = rng.permutation(n)
-        return [order[a:a + batch_size] for a in range(0, n, batch_size)]
-
-    for student in (reference, right_batches, ex.reference_batches):
-        feedback = ex.check_batches(student)
-        assert feedback.correct is True and "the very batches of the notebook's batches()" in feedback.message
-    feedback = ex.check_batches(other_shuffle)
-    assert feedback.correct is True and "a different shuffle" in feedback.message
-
-
-def test_the_reference_is_a_shuffled_partition():
-    for n, b in ex.BATCH_CASES:
-        found = ex.reference_batches(n, b, np.random.default_rng(n))
-        assert sorted(np.concatenate(found).tolist()) == list(range(n))
-        assert [len(x) for x in found] == [b] * (n // b) + ([n % b] if n % b else [])
-
-
-def drops_the_rest(n, b, rng):
-    return cut(rng.permutation(n), b)[: n // b]
-
-
-def with_replacement(n, b, rng):
-    return cut(rng.integers(0, n, size=n), b)
-
-
-def not_shuffled(n, b, rng):
-    return cut(np.arange(n), b)
-
-
-def remainder_first(n, b, rng):
-    order, rest = rng.permutation(n), n % b
-    return ([order[:rest]] if rest else []) + cut(order[rest:], b)
-
-
-def even_split(n, b, rng):
-    return np.array_split(rng.permutation(n), -(-n // b))
-
-
-def b_batches(n, b, rng):
-    return np.array_split(rng.permutation(n), b)
-
-
-def global_random(n, b, rng):
-    return cut(np.random.default_rng().permutation(n), b)
-
-
-def fixed_seed(n, b, rng):
-    return cut(np.random.default_rng(0).permutation(n), b)
-
-
-def one_based(n, b, rng):
-    return cut(rng.permutation(n) + 1, b)
-
-
-@pytest.mark.parametrize("student, phrase", [
-    (drops_the_rest, "Your batches skip the last 3 samples (n = 11, batch_size = 4)"),
-    (with_replacement, "appears"),
-    (not_shuffled, "Your batches are not shuffled"),
-    (remainder_first, "the last batch should hold the remainder"),
-    (even_split, "you spread the samples evenly"),
-    (b_batches, "batch_size is the number of samples per batch, not the number of batches"),
-    (global_random, "your shuffle ignores rng"),
-    (fixed_seed, "Two calls with the same rng give the same order"),
-    (one_based, "Index 11 is not a sample"),
+@pytest.mark.parametrize("mistake, phrase", [
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, np.arange(len(y))), "same order every time"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, rng.permutation(len(y)), batch_of_all=True), "uses all n points"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, rng.permutation(len(y)), drop_last=True), "remainder) is missing"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, rng.permutation(len(y)), factor=1.0), "The factor 2 is missing"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, rng.permutation(len(y)), factor=-2.0), "steps go uphill"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, rng.permutation(len(y)), total=True), "not its sum"),
+    (lambda c, y, lr, b, rng: _loop(c, y, lr, b, np.random.permutation(len(y))), "not np.random"),
+    (lambda c, y, lr, b, rng: _loop(c, y, 0.5 * lr, b, rng.permutation(len(y))), "you get c ="),
 ])
-def test_typical_batch_mistakes_are_explained(student, phrase):
-    feedback = ex.check_batches(student)
+def test_typical_epoch_mistakes_are_explained(mistake, phrase):
+    feedback = ex.check_constant_epoch(mistake)
     assert feedback.correct is False and phrase in feedback.message, feedback.message
 
 
-def test_a_repeated_sample_is_named():
-    def twice(n, b, rng):
-        order = rng.permutation(n)
-        order[1] = order[0]
-        return cut(order, b)
-
-    feedback = ex.check_batches(twice)
-    assert feedback.correct is False and "appears 2 times" in feedback.message and "exactly once" in feedback.message
+def _loop(c, y, lr, b, order, batch_of_all=False, drop_last=False, factor=2.0, total=False):
+    end = len(y) - len(y) % b if drop_last else len(y)
+    for a in range(0, end, b):
+        batch = y if batch_of_all else y[order[a:a + b]]
+        c = c + factor * lr * (np.sum(batch - c) if total else np.mean(batch - c))
+    return c
 
 
-def raises(n, b, rng):
+def _raises(c, y, lr, b, rng):
     raise IndexError("out of range")
 
 
+def _shuffles_y(c, y, lr, b, rng):
+    rng.shuffle(y)
+    return _loop(c, y, lr, b, np.arange(len(y)))
+
+
 @pytest.mark.parametrize("junk, correct, phrase", [
-    ("def my_batches", False, "should be a function"),
-    (42, False, "should be a function"),
-    (raises, False, "raised IndexError: out of range"),
-    (lambda n, b, rng: None, None, "returns None"),
-    (lambda n, b, rng: rng.permutation(n), False, "one array: cut the shuffled order"),
-    (lambda n, b, rng: "batches", False, "return a list of index arrays"),
-    (lambda n, b, rng: 7, False, "return a list of index arrays"),
-    (lambda n, b, rng: cut(rng.permutation(n) * np.nan, b), False, "indices are whole numbers"),
-    (lambda n, b, rng: cut(rng.permutation(n) + 0.5, b), False, "indices are whole numbers"),
-    (lambda n, b, rng: [x[:, None] for x in cut(rng.permutation(n), b)], False, "each batch is a 1-d array"),
-    (lambda n, b, rng: rng.permutation(n).reshape(-1, b), False, "raised ValueError"),
-    (lambda n, b: cut(np.arange(n), b), False, "raised TypeError"),
+    ("c - lr * g", False, "should be a function"),
+    (None, None, "Write the function"),
+    (lambda c, y, lr, b, rng: None, None, "returns None"),
+    (_raises, False, "raised IndexError"),
+    (lambda c, y, lr, b, rng: "c", False, "one finite number"),
+    (lambda c, y, lr, b, rng: np.array([c, c]), False, "one finite number"),
+    (lambda c, y, lr, b, rng: np.nan, False, "one finite number"),
+    (_shuffles_y, False, "changed the data y"),
 ])
-def test_junk_batches_get_a_clear_message(junk, correct, phrase):
-    feedback = ex.check_batches(junk)
+def test_junk_epochs_get_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_constant_epoch(junk)
     assert feedback.correct is correct and phrase in feedback.message, feedback.message

@@ -1,5 +1,5 @@
-"""Checks for notebook 04 (full-batch, stochastic and mini-batch gradient descent): two predictions, writing the
-shuffle-and-cut of an epoch, and three numbers."""
+"""Checks for notebook 04 (full-batch, stochastic and mini-batch gradient descent): two predictions, writing an
+epoch of mini-batch gradient descent for another model, and three numbers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..steps import gradient_descent
 from . import Feedback, _short, numeric, right, unwritten, wrong
 
 
-@numeric("a whole number of updates")
+@numeric("a whole number of updates", answer=lambda: 16)
 def check_updates_per_epoch(value, n=1000, batch_size=64):
     """Exercise 1: how many updates one epoch makes with n points and batches of ``batch_size``."""
     expected = -(-n // batch_size)
@@ -30,8 +30,8 @@ def check_updates_per_epoch(value, n=1000, batch_size=64):
                  f"{value:g} is not that count.")
 
 
-@numeric("a factor")
-def check_slip_factor(value, n=1000):
+@numeric("a factor", answer=lambda: 50_000)
+def check_slip_factor(value, n=50_000):
     """Exercise 2: with L_i = (1/n)(y_i − ŷ_i)² (the lecture's slide), how many times too small is an SGD step?"""
     if math.isclose(value, n):
         return right(f"∇L_i carries the factor 1/n = 1/{n}, so every step is {n} times smaller than with "
@@ -50,7 +50,7 @@ def variance_ratio(n, batch_size):
     return (n - batch_size) / (batch_size * (n - 1))
 
 
-@numeric("a ratio (a number between 0 and 1)")
+@numeric("a ratio (a number between 0 and 1)", answer=lambda: 0.01 * 900 / 999)
 def check_variance_ratio(value, n=1000, batch_size=100):
     """Exercise 3: the variance of a batch-of-b gradient as a fraction of the single-sample gradient's."""
     expected = variance_ratio(n, batch_size)
@@ -83,7 +83,7 @@ def std_ratio(small=10, large=20):
     return math.sqrt(predicted_batch_variance(START, x, y, small) / predicted_batch_variance(START, x, y, large))
 
 
-@numeric("a factor (how many times smaller the standard deviation gets)")
+@numeric("a factor (how many times smaller the standard deviation gets)", answer=lambda: 2**0.5)
 def check_std_ratio(value, small=10, large=20):
     """Prediction 2: doubling the batch from 10 to 20, by what factor does the batch gradient's standard deviation
     shrink?"""
@@ -150,135 +150,102 @@ def check_closest(answer):
                  "follows one point: with a constant η it keeps jittering in a wide noise ball.")
 
 
-# -- coding: shuffle and cut one epoch ------------------------------------------------------------------------
-BATCH_CASES = [(11, 4), (1000, 64), (10, 5), (7, 7), (5, 1), (30, 7)]
+# -- coding: one epoch of mini-batch gradient descent on another model --------------------------------------
+#: (start c, n, batch size, η): batches that divide n and batches that leave a remainder, SGD and full batch.
+EPOCH_CASES = [(0.0, 11, 4, 0.1), (2.0, 1000, 64, 0.05), (-1.0, 10, 5, 0.3), (0.5, 7, 7, 0.2), (1.0, 5, 1, 0.1),
+               (3.0, 30, 7, 0.25)]
 
 
-def reference_batches(n, batch_size, rng):
-    """One epoch: a fresh permutation of 0 … n − 1 from ``rng``, cut into batches of ``batch_size`` (the last holds
-    the remainder)."""
-    order = rng.permutation(n)
-    return [order[a:a + batch_size] for a in range(0, n, batch_size)]
+def constant_data(n):
+    """n data points around 3 (seeded): the exercise fits a constant c to them."""
+    return np.random.default_rng(100 + n).normal(3.0, 1.0, n)
 
 
-def _as_batches(got):
-    """A list of 1-d integer arrays, or a message saying what is wrong with ``got``."""
-    if isinstance(got, np.ndarray) and got.ndim == 1:
-        return "one array: cut the shuffled order into a list of batches, [order[0:b], order[b:2b], …]"
-    if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__iter__"):
-        return f"{_short(got)}: return a list of index arrays, one per batch"
-    out = []
-    for batch in got:
-        try:
-            arr = np.asarray(batch)
-        except (TypeError, ValueError):
-            return f"a batch that is not an array of indices ({_short(batch)})"
-        if arr.ndim != 1:
-            return f"a batch of shape {arr.shape}: each batch is a 1-d array of sample indices"
-        if arr.size and arr.dtype.kind not in "iu":
-            if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-                arr = arr.astype(int)
-            else:
-                return (f"a batch of {arr.dtype} values ({_short(arr)}): indices are whole numbers, "
-                        "0 … n − 1")
-        out.append(arr.astype(int))
-    return out
+def constant_epoch(c, y, lr, batch_size, rng):
+    """The reference: one epoch of mini-batch gradient descent on L(c) = (1/n)·Σ(yᵢ − c)², whose batch gradient
+    is −2·mean(y_B − c): a fresh permutation from ``rng``, cut into batches (the last holds the remainder)."""
+    order = rng.permutation(len(y))
+    for a in range(0, len(y), batch_size):
+        batch = y[order[a:a + batch_size]]
+        c = c - lr * (-2.0 * np.mean(batch - c))
+    return float(c)
 
 
-def _sizes(batches):
-    return [len(b) for b in batches]
+def _epoch_with(step, shuffle=True, drop_last=False):
+    """An epoch like :func:`constant_epoch` with another batch step ``step(c, batch, y, lr)`` (a typical mistake)."""
+    def epoch(c, y, lr, batch_size, rng):
+        order = rng.permutation(len(y)) if shuffle else np.arange(len(y))
+        end = len(y) - len(y) % batch_size if drop_last else len(y)
+        for a in range(0, end, batch_size):
+            c = step(c, y[order[a:a + batch_size]], y, lr)
+        return c
+    return epoch
 
 
-def _run_batches(student, n, batch_size, seed):
-    """(the student's batches, None) or (None, the feedback for junk)."""
-    where = f"for n = {n}, batch_size = {batch_size}"
-    try:
-        with np.errstate(all="ignore"):
-            got = student(n, batch_size, np.random.default_rng(seed))
-    except Exception as err:  # the student's code: any error is feedback
-        return None, wrong(f"Your my_batches raised {type(err).__name__}: {err} ({where}).")
-    if got is None:
-        return None, Feedback(None, "Your my_batches returns None: write its body in place of ... and end it "
-                                    "with `return` and the list of batches.")
-    batches = _as_batches(got)
-    if isinstance(batches, str):
-        return None, wrong(f"my_batches returned {batches} ({where}).")
-    return batches, None
+_EPOCH_MISTAKES = [
+    (_epoch_with(lambda c, b, y, lr: c + 2 * lr * np.mean(b - c), shuffle=False),
+     "Your epoch visits the points in the same order every time: shuffle first, order = rng.permutation(n)."),
+    (_epoch_with(lambda c, b, y, lr: c + 2 * lr * np.mean(y - c)),
+     "Each step uses all n points: a mini-batch step takes the gradient of its own batch only, y[batch]."),
+    (_epoch_with(lambda c, b, y, lr: c + 2 * lr * np.mean(b - c), drop_last=True),
+     "The last, smaller batch (the remainder) is missing: every point is used once per epoch."),
+    (_epoch_with(lambda c, b, y, lr: c + lr * np.mean(b - c)),
+     "The factor 2 is missing: the derivative of (y − c)² with respect to c is −2(y − c)."),
+    (_epoch_with(lambda c, b, y, lr: c - 2 * lr * np.mean(b - c)),
+     "Your steps go uphill: the gradient is −2·mean(y_B − c), and the step subtracts η times it."),
+    (_epoch_with(lambda c, b, y, lr: c + 2 * lr * np.sum(b - c)),
+     "Use the batch's mean, not its sum: with the sum a batch of b points makes a step b times larger."),
+]
 
 
-def _explain(batches, n, batch_size):
-    """The first way ``batches`` is not a shuffled epoch of n samples in batches of ``batch_size``, or None."""
-    where = f"(n = {n}, batch_size = {batch_size})"
-    flat = np.concatenate(batches) if batches else np.array([], dtype=int)
-    outside = flat[(flat < 0) | (flat >= n)]
-    if outside.size:
-        return f"Index {outside[0]} is not a sample {where}: indices run from 0 to n − 1 = {n - 1}."
-    values, counts = np.unique(flat, return_counts=True)
-    if np.any(counts > 1):
-        twice = values[counts > 1]
-        return (f"Sample {twice[0]} appears {counts[counts > 1][0]} times {where}"
-                + (f", and {twice.size - 1} more samples repeat" if twice.size > 1 else "")
-                + ": an epoch uses every sample exactly once. Shuffle a permutation (rng.permutation(n)) rather "
-                  "than drawing indices at random.")
-    want = _sizes(reference_batches(n, batch_size, np.random.default_rng(0)))
-    missing = n - values.size
-    if missing:
-        rest = n % batch_size
-        hint = (f" the {rest} left over after the full batches form one more, smaller batch."
-                if missing == rest else "")
-        return f"Your batches skip the last {missing} samples {where}: every sample is used once per epoch;{hint}"
-    sizes = _sizes(batches)
-    if sizes != want:
-        if sorted(sizes) == sorted(want):
-            return (f"Your batch sizes are {_short(np.array(sizes))}, expected {_short(np.array(want))} {where}: "
-                    "the last batch should hold the remainder.")
-        if len(sizes) == len(want):
-            return (f"Your batch sizes are {_short(np.array(sizes))}, expected {_short(np.array(want))} {where}: "
-                    f"you spread the samples evenly; every batch holds batch_size = {batch_size} samples, and "
-                    "the last batch should hold the remainder.")
-        if len(sizes) == batch_size:
-            return (f"Your batch sizes are {_short(np.array(sizes))}, expected {_short(np.array(want))} {where}: "
-                    f"batch_size is the number of samples per batch, not the number of batches; the last "
-                    "batch should hold the remainder.")
-        return (f"Your batch sizes are {_short(np.array(sizes))}, expected {_short(np.array(want))} {where}: "
-                f"batches of {batch_size}, and the last batch should hold the remainder.")
-    if n >= 10 and np.array_equal(flat, np.arange(n)):
-        return (f"Your batches are not shuffled {where}: they hold 0, 1, 2, … in order, so every epoch visits the "
-                "samples in the same order. Cut a fresh permutation, rng.permutation(n).")
-    return None
-
-
-def check_batches(student):
-    """Coding exercise: ``student(n, batch_size, rng)`` returns the batches of one epoch, a list of index arrays."""
-    feedback = unwritten(student, "my_batches", "n, batch_size, rng")
+def check_constant_epoch(student):
+    """Coding exercise: ``student(c, y, lr, batch_size, rng)`` makes one epoch of mini-batch gradient descent on
+    L(c) = mean (y − c)² and returns c; compared with :func:`constant_epoch` for the same seed on several inputs,
+    then run for 20 epochs."""
+    name = "constant_epoch"
+    feedback = unwritten(student, name, "c, y, lr, batch_size, rng")
     if feedback:
         return feedback
-    for n, batch_size in BATCH_CASES:
-        batches, feedback = _run_batches(student, n, batch_size, seed=n)
-        if feedback:
-            return feedback
-        problem = _explain(batches, n, batch_size)
-        if problem:
-            return wrong(problem)
-    n, batch_size = 30, 7
-    first, feedback = _run_batches(student, n, batch_size, seed=5)
-    again, _ = _run_batches(student, n, batch_size, seed=5)
-    if feedback or again is None:
-        return feedback or wrong("my_batches failed on a second call with the same seed.")
-    if not all(np.array_equal(a, b) for a, b in zip(first, again, strict=True)):
-        return wrong("Two generators with the same seed give different batches: your shuffle ignores rng (use "
-                     "rng.permutation(n), not np.random.permutation), so a run cannot be repeated.")
-    rng = np.random.default_rng(5)
+    for c, n, batch_size, lr in EPOCH_CASES:
+        y = constant_data(n)
+        where = f"c = {c:g}, n = {n}, batch_size = {batch_size}, lr = {lr:g}, seed 7"
+        given = y.copy()
+        try:
+            with np.errstate(all="ignore"):
+                got = student(c, given, lr, batch_size, np.random.default_rng(7))
+        except Exception as err:  # the student's code: any error is feedback
+            return wrong(f"Your {name} raised {type(err).__name__}: {err} (for {where}).")
+        if got is None:
+            return Feedback(None, f"Your {name} returns None: write its body in place of ... and end it with "
+                                  "`return c`.")
+        if isinstance(got, (bool, str, bytes)) or not _numeric(got) or np.size(got) != 1 or not np.all(
+                np.isfinite(got)):
+            return wrong(f"{name} must return the new c, one finite number, got {_short(got)} (for {where}).")
+        if not np.array_equal(given, y):
+            return wrong(f"Your {name} changed the data y it was given (for {where}): shuffle the indices, not y.")
+        want = constant_epoch(c, y, lr, batch_size, np.random.default_rng(7))
+        got = float(np.asarray(got, dtype=float).ravel()[0])
+        if math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
+            continue
+        again = student(c, y.copy(), lr, batch_size, np.random.default_rng(7))
+        if not math.isclose(float(np.asarray(again, dtype=float).ravel()[0]), got, rel_tol=1e-12, abs_tol=1e-15):
+            return wrong(f"Two calls with the same seed give different results (for {where}): shuffle with the rng "
+                         "you are given, rng.permutation(n), not np.random, so that a run can be repeated.")
+        for mistake, message in _EPOCH_MISTAKES:
+            if math.isclose(got, float(mistake(c, y, lr, batch_size, np.random.default_rng(7))), rel_tol=1e-9,
+                            abs_tol=1e-12):
+                return wrong(f"{message} (For {where}: you get c = {got:.6g}, expected {want:.6g}.)")
+        return wrong(f"For {where} you get c = {got:.6g}; expected {want:.6g}.")
+    y, rng, c = constant_data(200), np.random.default_rng(1), 0.0
+    for _ in range(20):
+        c = float(student(c, y, 0.05, 10, rng))
+    return right(f"{name} agrees with the reference on all {len(EPOCH_CASES)} inputs. Run for 20 epochs on 200 "
+                 f"points (batches of 10, η = 0.05) from c = 0 it ends at c = {c:.3f}; the mean of the data is "
+                 f"{y.mean():.3f}, the constant with the smallest squared error.")
+
+
+def _numeric(value):
     try:
-        epochs = [_as_batches(student(n, batch_size, rng)) for _ in range(2)]
-    except Exception as err:  # the student's code
-        return wrong(f"Your my_batches raised {type(err).__name__}: {err} on a second call with the same rng.")
-    if all(np.array_equal(a, b) for a, b in zip(*epochs, strict=True)):
-        return wrong("Two calls with the same rng give the same order: shuffle afresh with the rng you are given "
-                     "(no new default_rng inside), so that every epoch gets its own order.")
-    same = all(np.array_equal(a, b) for a, b in zip(first, reference_batches(n, batch_size, np.random.default_rng(5)),
-                                                    strict=True))
-    how = ("the very batches of the notebook's batches() for the same seed" if same
-           else "a different shuffle from the notebook's batches(), which is just as right: any fresh permutation is")
-    return right(f"On all {len(BATCH_CASES)} inputs every sample is used exactly once, in batches of batch_size and "
-                 f"a last one with the remainder, shuffled afresh from rng on every call: {how}.")
+        return np.asarray(value).dtype.kind in "iuf"
+    except (TypeError, ValueError):
+        return False

@@ -16,34 +16,28 @@
 # # 04 · Full-batch, stochastic and mini-batch gradient descent
 #
 # Training a model means minimising a loss that is an *average over the data*. Plain ("full-batch")
-# gradient descent looks at every data point before it takes a single step; with a million samples and a
-# hundred thousand weights that is a lot of arithmetic per step. Stochastic gradient descent (SGD) takes a
-# step after every single sample, mini-batch gradient descent after every small batch. This notebook
-# follows the lecture's slides "General definition", "Stochastic Gradient Descent" and "Mini-batch" on a
-# problem small enough to see everything, a straight line fitted to noisy points, and answers the
-# lecture's own question about SGD: *"How it works? May it works?"*
+# gradient descent looks at every data point before each step; stochastic gradient descent (SGD) steps
+# after every single sample, mini-batch gradient descent after every small batch. This notebook follows the
+# lecture's slides on a problem small enough to see everything, a line fitted to noisy points, and answers
+# the lecture's own question about SGD: *"How it works? May it works?"*
 #
 # **You will learn**
 # - the mean squared error of a line, its gradient vector and the update W ← W − η∇L;
 # - one loop that is full-batch gradient descent, SGD or mini-batch gradient descent depending on one
 #   number, the batch size b, and what an *epoch* is;
 # - to compare the three by epochs, by gradient evaluations and by wall-clock time;
-# - why a noisy gradient still works: it is right *on average*, its variance shrinks like 1/b, and a
-#   decaying learning rate removes the noise that is left;
-# - to write the shuffle-and-cut of an epoch yourself.
+# - why a noisy gradient still works: it is right *on average*, and its variance shrinks like 1/b;
+# - to write an epoch of mini-batch gradient descent yourself, for another model.
 #
-# **Time:** about 70 minutes for the core path (sections 1–6); the two "Going further" sections at the end
-# are optional. · [Back to the overview](../README.md) · Next: [05 · momentum](05_momentum.ipynb)
+# **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
+# · [Lecture plan](../docs/lecture-plan.md#04-minibatch) · Next: [05 · momentum](05_momentum.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# > **Note — notation.** The loss $L$ here is the *mean* over the data, $\frac1n\sum_i (y_i-\hat y_i)^2$; notebook 03's
-# > error is $E = \frac12\sum_i (y_i-o_i)^2$, a *sum* with a ½. The gradients differ by the factor $2/n$, so a
-# > learning rate here (η = 0.05) and one there (η = 1) are not comparable. λ is a curvature (an eigenvalue of
-# > the Hessian H), as in notebook 05; on the lecture's x² slide λ is the learning rate, and in notebook 03 the
-# > sigmoid's slope. b is both the intercept of the line and the batch size; the text says which. An
-# > *update* (an iteration) uses one batch; an *epoch* is one pass over all n samples, ⌈n/b⌉ updates. The
-# > lecture's "the iteration, or epoch, is finished" uses the two words for one thing: they coincide only for
-# > full batch, b = n.
+# > **Note — notation.** The loss $L = \frac1n\sum_i (y_i-\hat y_i)^2$ here is a *mean*; notebook 03's $E = \frac12\sum_i (y_i-o_i)^2$
+# > is a *sum* with a ½. So ∇L = (2/n)·∇E, and η = 0.05 here and η = 1 there are not comparable. λ (in an
+# > optional section) is a curvature, as in notebooks 05 and 06. b is both the line's intercept and the batch
+# > size; the text says which. An *update* uses one batch; an *epoch* is one pass over all n samples, ⌈n/b⌉
+# > updates (the lecture's "the iteration, or epoch" are one thing only for full batch).
 
 # %% slideshow={"slide_type": "-"}
 import time
@@ -113,16 +107,6 @@ start = np.array([-1.0, 2.0])
 VIEW = ((-1.5, 4.5), (-3.5, 2.5))  # the (w, b) window of the contour plots
 print(f"at the start (w, b) = (-1, 2): L = {mse_loss(start, x, y):.4f}, "
       f"gradient = ({mse_grad(start, x, y)[0]:.4f}, {mse_grad(start, x, y)[1]:.4f})")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# The loss is a quadratic bowl in (w, b) with the constant Hessian H = 2·[[mean x², mean x], [mean x, 1]].
-# As for x² in notebook 01, full-batch gradient descent is stable exactly when $\eta < 2/\lambda_\text{max}$, with $\lambda_\text{max}$ the
-# largest eigenvalue of H:
-
-# %% slideshow={"slide_type": "-"}
-H = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
-lam_min, lam_max = np.linalg.eigvalsh(H)
-print(f"eigenvalues of H: {lam_min:.4f}, {lam_max:.4f}  ->  full batch stable for eta < 2/lambda_max = {2 / lam_max:.4f}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (left, right) = plotting.new_figure(2, height=4.2)
@@ -226,9 +210,8 @@ for name, b in methods.items():
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# After the same 10 epochs, and the same 10 000 per-sample gradient evaluations, full-batch gradient
-# descent has made 10 careful steps and is still far away; SGD has made 10 000 rough steps and is close,
-# but not closer than its noise allows; the mini-batch sits in between and ends closest.
+# Full batch has made 10 careful steps and is still far away; SGD 10 000 rough steps, close but no closer than
+# its noise allows; the mini-batch ends closest.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — the per-sample loss has no 1/n.** The SGD slide writes the loss of one sample as
@@ -237,18 +220,11 @@ for name, b in methods.items():
 # > here it is as if the learning rate were divided by 1000.
 
 # %% slideshow={"slide_type": "-"}
-def sgd_lecture_slip(x, y, lr, epochs, rng, params0=(-1.0, 2.0)):
-    theta = np.array(params0)
-    for _epoch in range(epochs):
-        for idx in batches(len(x), 1, rng=rng):
-            theta = theta - lr * mse_grad(theta, x[idx], y[idx]) / len(x)   # the slide's L_i = (1/n)(y_i - ŷ_i)²
-    return theta
-
-
-slip = sgd_lecture_slip(x, y, lr, epochs, np.random.default_rng(1))
-print(f"SGD with (y_i - ŷ_i)^2:        distance to (w*, b*) after {epochs} epochs = "
-      f"{np.linalg.norm(runs['SGD (b = 1)'].x - opt):.4f}")
-print(f"SGD with (1/n)(y_i - ŷ_i)^2:   distance to (w*, b*) after {epochs} epochs = {np.linalg.norm(slip - opt):.4f}")
+# the slide's L_i = (1/n)(y_i - ŷ_i)² has the gradient of (y_i - ŷ_i)² divided by n: SGD with η/n
+slip = fit(x, y, gradient_descent, batch_size=1, epochs=epochs, rng=np.random.default_rng(1), params0=start, tol=0,
+           lr=lr / n)
+for name, run in [("(y_i - ŷ_i)^2", runs["SGD (b = 1)"]), ("(1/n)(y_i - ŷ_i)^2", slip)]:
+    print(f"SGD with {name:<20} distance to (w*, b*) after {epochs} epochs = {np.linalg.norm(run.x - opt):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Side by side
@@ -275,11 +251,9 @@ plotting.show(fig, "Three contour plots with trajectories from (-1, 2) over 10 e
               "jagged path that reaches the star region in the first epoch and keeps jittering around it.")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Which one is *faster* depends on what we count. Three clocks:
-# - **epochs**: passes over the data;
-# - **per-sample gradient evaluations**: the arithmetic, machine-independent (an epoch costs n of them
-#   for every method; full batch spends all n before its first step, SGD one);
-# - **wall-clock time** on your machine (optional: the second "Going further" section measures it).
+# Which one is *faster* depends on what we count: **epochs** (passes over the data), **per-sample gradient
+# evaluations** (the arithmetic: an epoch costs n of them for every method, but full batch spends all n
+# before its first step, SGD one), or **seconds** on your machine (an optional section measures them).
 #
 # The curves show the *excess loss* L − L* (how much worse than the exact solution) on a log scale.
 
@@ -315,13 +289,11 @@ for name, b in [("full batch", samples), ("mini-batch b = 256", 256), ("SGD (b =
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # Every method spends 10¹¹ multiply-adds per epoch; full batch turns them into one step, SGD into a
-# million. When the data are redundant (and big data sets are: the 200 001st point tells little that the
-# first 200 000 did not) the many rough steps get much further.
+# million. When the data are redundant (and big data sets are) the many rough steps get much further.
 #
 # Full batch could take larger steps, though: its gradient has no noise, and it is stable up to η ≈ 0.76 here
-# (section 1). With η = 0.5 it reaches the exact solution to 1e−9 in 20 epochs (try it in the widget),
-# which no constant-η SGD run can. The noisy methods buy a *good enough* answer early; section 4 shows
-# how to make them exact too.
+# (an optional section computes this limit). With η = 0.5 it reaches the exact solution to 1e−9 in 20 epochs
+# (try it in the widget), which no constant-η SGD run can. The noisy methods buy a *good enough* answer early.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Why it works
@@ -329,7 +301,9 @@ for name, b in [("full batch", samples), ("mini-batch b = 256", 256), ("SGD (b =
 # **The mini-batch gradient is right on average.** A batch B of b points drawn at random gives
 # $g_B = (1/b) \sum_{i \in B} \nabla (y_i - \hat y_i)^2$. Every point is equally likely to be in B, so the expectation of $g_B$ is
 # the average of all per-sample gradients, which is $\nabla L$: the batch gradient is an *unbiased estimate* of
-# the full gradient. We check it at the start point with 20 000 random batches of 10:
+# the full gradient. We check it at the start point with 20 000 random batches of 10. The mean of 20 000
+# random draws is itself only near its expectation: its typical distance, the *standard error*, is the
+# draws' standard deviation divided by √20 000. Within three standard errors counts as agreement:
 
 # %% slideshow={"slide_type": "-"}
 draws = 20_000
@@ -352,35 +326,108 @@ ex.check_std_ratio(...)
 # <details><summary>Solution</summary>
 #
 # By about √2 ≈ 1.41, not 2: doubling b halves the *variance*, and the standard deviation is its square
-# root. In the table below, `np.sqrt(measured[3] / measured[4])` (b = 10 against b = 20). `ex.check_std_ratio(1.41)`
+# root: averaging b independent per-sample gradients divides their variance by b. The first optional section
+# measures it. `ex.check_std_ratio(1.41)`
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# **Its variance falls like 1/b, its standard deviation like 1/√b.** Averaging b independent per-sample
-# gradients divides their variance σ² by b, so halving the noise takes four times the batch. (A batch
-# never repeats a point, which shrinks the variance a little more, by the factor (n − b)/(n − 1); it only
-# matters when b comes near n: see the first "Going further" section.)
+# So the variance of the batch gradient falls like 1/b and its standard deviation like 1/√b: halving the
+# noise takes four times the batch.
 #
-# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 \approx \frac{\sigma^2}{b},
-# \qquad \sigma^2 = \frac1n\sum_i \lVert \nabla(y_i-\hat y_i)^2 - \nabla L\rVert^2 .$$
-#
-# Measured (20 000 batches per size) against the exact prediction $\frac{\sigma^2}{b}\cdot\frac{n-b}{n-1}$:
-
-# %% slideshow={"slide_type": "-"}
-sizes = [1, 2, 5, 10, 20, 50, 100, 200, 500, 800, 950]
-measured, predicted = [], []
-for b in sizes:
-    gb = sample_batch_grads(start, x, y, b, draws, rng=np.random.default_rng(b))
-    measured.append(np.mean(np.sum((gb - full) ** 2, axis=1)))
-    predicted.append(predicted_batch_variance(start, x, y, b))
-measured, predicted = np.array(measured), np.array(predicted)
-print("   b   measured   predicted   measured/predicted")
-for b, m, p in zip(sizes, measured, predicted, strict=True):
-    print(f"{b:4d}  {m:9.4f}  {p:10.4f}   {m / p:6.3f}")
+# At the minimum the per-sample gradients are not zero, so with a constant η SGD keeps jittering in a *noise
+# ball* around it; a learning rate that decays from epoch to epoch converges (an optional section shows both).
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# **So why does SGD not converge with a constant learning rate?** At the minimum the full gradient is zero,
-# but the per-sample gradients are not (every point has its own residual). Each SGD step therefore keeps
+# So, *"may it work?"* Yes: each SGD step is wrong, but right on average; the errors of successive steps
+# largely cancel; and with a learning rate that decays slowly enough, but not too slowly, the run converges
+# to the exact solution. With a constant rate it gets within a noise
+# ball quickly and cheaply, which is often all that training needs. Bigger batches shrink the noise
+# (variance ∝ 1/b, standard deviation ∝ 1/√b) at a proportional cost per update.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5 · Try it
+#
+# Batch size, learning rate (log scale), epochs, the shuffles' seed, shuffling on or off, and a decaying η; the
+# path and the loss curve (grey: full batch at the same η) follow, and the line below gives the distance to
+# the exact solution. ▶ on "show epoch" replays the run epoch by epoch. Things to try:
+# - b = 1000 with η = 0.3: full batch converges to the exact solution (to 1e−9) within 30 epochs;
+# - b = 1 with η = 0.05, then tick "decay": the noise ball shrinks;
+# - b = 1 against b = 1000 at η = 0.5: SGD diverges within the first epoch (single points are much
+#   steeper than their average), full batch converges in 20 epochs (its limit is η ≈ 0.76);
+# - shuffle off with b = 1: the points are visited in the same order every epoch (the path repeats its
+#   pattern), and the seed no longer matters.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+MinibatchDemo(x, y, batch_size=10, lr=0.05, epochs=50, seed=0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · Exercises
+#
+# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 1.** With n = 1000 points and batches of b = 64, how many updates does one epoch make?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_updates_per_epoch(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ⌈1000/64⌉ = 16: fifteen batches of 64 and a last one of 40. Check with
+# `len(batches(1000, 64, rng=np.random.default_rng(0)))`.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 2.** A data set has n = 50 000 samples. With the slide's per-sample loss Lᵢ = (1/n)(yᵢ − ŷᵢ)², how
+# many times too small is every SGD step?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_slip_factor(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 50 000: the gradient of (1/n)(yᵢ − ŷᵢ)² is the gradient of (yᵢ − ŷᵢ)² divided by n, so the step is
+# divided by n, as if the learning rate were n times smaller. `ex.check_slip_factor(50_000)`
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise 3.** The same loop for another model. Fit a constant $c$ to data $y_1 \dots y_n$: the model predicts
+# $\hat y = c$ for every point, the loss is $L(c) = \frac1n\sum_i (y_i - c)^2$, and the gradient of a batch B is
+# $-\frac{2}{b}\sum_{i \in B}(y_i - c)$. Write one epoch of mini-batch gradient descent on it: shuffle the n indices with the
+# generator `rng` you are given, cut them into batches of `batch_size` (the last one holding the remainder), make
+# one step $c \leftarrow c - \eta \cdot$ (batch gradient) per batch, and return c. The check compares your epoch with the
+# reference for the same seed on several inputs, then runs it for 20 epochs.
+
+# %% slideshow={"slide_type": "-"}
+def constant_epoch(c, y, lr, batch_size, rng):
+    ...
+
+
+ex.check_constant_epoch(constant_epoch)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def constant_epoch(c, y, lr, batch_size, rng):
+#     order = rng.permutation(len(y))
+#     for a in range(0, len(y), batch_size):
+#         batch = y[order[a:a + batch_size]]
+#         c = c - lr * (-2 * np.mean(batch - c))
+#     return c
+# ```
+#
+# The constant with the smallest squared error is the mean of the data; SGD ends in a noise ball around it.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the noise ball and a decaying learning rate
+#
+# This section and the next three are not needed for notebook 05. Why does SGD not converge with a constant
+# learning rate? At the minimum the full gradient is zero, but the per-sample gradients are not (every point
+# has its own residual). Each SGD step therefore keeps
 # kicking the parameters by about η times the gradient noise, and the run settles into a *noise ball*
 # around the minimum whose size grows with η. A **decaying** learning rate, here $\eta_e = \eta/(1 + e)$ in epoch e,
 # converges when it meets two conditions (Robbins and Monro, 1951):
@@ -434,100 +481,33 @@ plotting.show(fig, "Left: log-log plot of the excess loss averaged over each epo
               "epoch around the least-squares star: a wide cloud for eta 0.05, a smaller cloud for 0.01, "
               "a tight cluster for the decaying rate.")
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# So, *"may it work?"* Yes: each SGD step is wrong, but right on average; the errors of successive steps
-# largely cancel; and with a learning rate that decays slowly enough, but not too slowly (the two
-# conditions above), the run converges to the exact solution. With a constant rate it gets within a noise
-# ball quickly and cheaply, which is often all that training needs. Bigger batches shrink the noise
-# (variance ∝ 1/b, standard deviation ∝ 1/√b) at a proportional cost per update.
-
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5 · Try it
+# ## Going further (optional): the variance of a batch gradient
 #
-# Pick a batch size from 1 to n = 1000, a learning rate (log scale), the number of epochs, the seed of the
-# shuffles, whether to shuffle at all, and whether η decays; the path on the contours and the loss curve
-# update together (grey: full batch at the same η), and the line below the figure gives the distance to
-# the exact solution. Press ▶ on "show epoch" to replay the run one epoch at a time. Things to try:
-# - b = 1000 with η = 0.3: full batch converges to the exact solution (to 1e−9) within 30 epochs;
-# - b = 1 with η = 0.05, then tick "decay": the noise ball shrinks;
-# - b = 1 against b = 1000 at η = 0.5: SGD diverges within the first epoch (single points are much
-#   steeper than their average), full batch converges in 20 epochs (its limit is $\eta < 2/\lambda_\text{max} \approx 0.76$);
-# - shuffle off with b = 1: the points are visited in the same order every epoch (the path repeats its
-#   pattern), and the seed no longer matters.
-
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-MinibatchDemo(x, y, batch_size=10, lr=0.05, epochs=50, seed=0)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · Exercises
+# **The variance falls like 1/b.** Averaging b independent per-sample gradients divides their variance σ² by b:
 #
-# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# **Exercise 1.** With n = 1000 points and batches of b = 64, how many updates does one epoch make?
+# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 \approx \frac{\sigma^2}{b},
+# \qquad \sigma^2 = \frac1n\sum_i \lVert \nabla(y_i-\hat y_i)^2 - \nabla L\rVert^2 .$$
+#
+# A batch of an epoch is drawn *without* replacement: it never repeats a point. That helps a little more:
+# the finite-population factor (n − b)/(n − 1) brings the variance to exactly 0 at b = n, where the "batch" is
+# the whole data set, $\mathbb E\,\lVert g_B - \nabla L\rVert^2 = \frac{\sigma^2}{b}\cdot\frac{n-b}{n-1}$. Measured with 20 000 batches per size:
 
 # %% slideshow={"slide_type": "-"}
-ex.check_updates_per_epoch(...)
+sizes = [1, 2, 5, 10, 20, 50, 100, 200, 500, 800, 950]
+measured, predicted = [], []
+for b in sizes:
+    gb = sample_batch_grads(start, x, y, b, draws, rng=np.random.default_rng(b))
+    measured.append(np.mean(np.sum((gb - full) ** 2, axis=1)))
+    predicted.append(predicted_batch_variance(start, x, y, b))
+measured, predicted = np.array(measured), np.array(predicted)
+print("   b   measured   predicted   measured/predicted")
+for b, m, p in zip(sizes, measured, predicted, strict=True):
+    print(f"{b:4d}  {m:9.4f}  {p:10.4f}   {m / p:6.3f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ⌈1000/64⌉ = 16: fifteen batches of 64 and a last one of 40. Check with
-# `len(batches(1000, 64, rng=np.random.default_rng(0)))`.
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# **Exercise 2.** With the slide's per-sample loss Lᵢ = (1/n)(yᵢ − ŷᵢ)² and n = 1000, how many times
-# too small is every SGD step?
-
-# %% slideshow={"slide_type": "-"}
-ex.check_slip_factor(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# 1000: the gradient of (1/n)(yᵢ − ŷᵢ)² is the gradient of (yᵢ − ŷᵢ)² divided by n, so the step is
-# divided by n = 1000, as if the learning rate were 1000 times smaller.
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# **Exercise 3.** Write the shuffle-and-cut of one epoch yourself, without looking at section 2: return
-# the list of index arrays for `n` samples and batches of `batch_size`, shuffled with the generator `rng`
-# you are given, every sample exactly once, the last batch holding the remainder. The check calls your
-# function for several n and batch sizes, and twice with the same generator (two epochs must differ).
-
-# %% slideshow={"slide_type": "-"}
-def my_batches(n, batch_size, rng):
-    ...
-
-
-ex.check_batches(my_batches)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def my_batches(n, batch_size, rng):
-#     order = rng.permutation(n)
-#     return [order[a:a + batch_size] for a in range(0, n, batch_size)]
-# ```
-#
-# `range(0, n, batch_size)` starts a batch at 0, b, 2b, … up to the last start below n, and the slice
-# `order[a:a + b]` simply ends at n, so the remainder is the last batch.
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Going further (optional): the finite-population factor
-#
-# This section and the next are not needed for notebook 05. A batch of an epoch is drawn *without*
-# replacement: it never repeats a point. That helps a little more than the 1/b of averaging: the
-# finite-population factor (n − b)/(n − 1) brings the variance to exactly 0 at b = n, where the "batch" is
-# the whole data set:
-#
-# $$\mathbb E\,\lVert g_B - \nabla L\rVert^2 = \frac{\sigma^2}{b}\cdot\frac{n-b}{n-1} .$$
-#
-# For b ≪ n the factor is ≈ 1 and only 1/b matters; in the table of section 4 it is what bends the
-# measured variance at b = 800 and 950 far below σ²/b. On a log-log plot:
+# For b ≪ n the factor is ≈ 1 and only 1/b matters; it is what bends the measured variance at b = 800 and
+# 950 far below σ²/b. On a log-log plot:
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plotting.new_figure(width=9.0, height=4.4)
@@ -561,6 +541,27 @@ ex.check_variance_ratio(...)
 # finite-population factor. Check with
 # `predicted_batch_variance(start, x, y, 100) / predicted_batch_variance(start, x, y, 1)`.
 # </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the largest stable learning rate
+#
+# Not needed for notebook 05. The contours of section 1 are ellipses: the loss is a bowl that curves more
+# steeply along one direction than along the direction at right angles to it. Along each of these two
+# directions the bowl is a parabola like notebook 01's x², with a curvature λ (the second derivative along
+# that direction), and notebook 01's rule holds along each: a step of η is stable there only if η < 2/λ. So the
+# steeper direction sets the limit, $\eta < 2/\lambda_\text{max}$. For a bowl whose second derivatives are constants, the
+# two curvatures are the *eigenvalues* of the matrix of second derivatives, the Hessian
+# H = 2·[[mean x², mean x], [mean x, 1]], and numpy computes them:
+
+# %% slideshow={"slide_type": "-"}
+H = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+lam_min, lam_max = np.linalg.eigvalsh(H)
+print(f"curvatures of the bowl: {lam_min:.4f} and {lam_max:.4f}  ->  full batch stable for eta < 2/lambda_max = "
+      f"{2 / lam_max:.4f}")
+for factor in (0.97, 1.03):
+    run = fit(x, y, gradient_descent, batch_size=n, epochs=2000, rng=np.random.default_rng(0), params0=start, tol=1e-9,
+              lr=factor * 2 / lam_max)
+    print(f"full batch at {factor} x the limit: {run.outcome()}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): the third clock, wall-clock time
@@ -617,11 +618,9 @@ for name in runs:
 # - One loop gives all three methods: an epoch shuffles the data and makes one update per batch of b with
 #   the batch's mean gradient; b = n is full batch (1 update per epoch), b = 1 is SGD (n updates, per-sample
 #   loss (yᵢ − ŷᵢ)² without 1/n), anything between is mini-batch.
-# - Per gradient evaluation SGD and mini-batches make far more progress early on; in wall-clock time each
-#   update also pays a fixed overhead, which mini-batches share out over b points.
-# - It works because the batch gradient is unbiased, with variance σ²/b·(n − b)/(n − 1): doubling b halves
-#   the variance and divides the standard deviation by √2. With a constant learning rate SGD ends in a noise
-#   ball around the minimum; a decaying learning rate with $\sum \eta_e = \infty$ and $\sum \eta_e^2 < \infty$ converges.
+# - Per gradient evaluation SGD and mini-batches make far more progress early on.
+# - It works because the batch gradient is unbiased, with a variance that falls like 1/b. With a constant
+#   learning rate SGD ends in a noise ball around the minimum; a decaying learning rate converges.
 #
 # ### Further reading
 #
