@@ -184,31 +184,35 @@ def test_placeholder_is_not_yet_answered_and_junk_is_wrong(check):
 
 
 def test_window():
-    assert ex.check_window(1 / (1 - 0.95)).correct is True
-    assert ex.check_window(20).correct is True
-    hint = ex.check_window(1 / 0.95)
+    assert ex.check_window(1 / (1 - 0.985)).correct is True and ex.check_window.answer() == pytest.approx(200 / 3)
+    assert ex.check_window(67).correct is True
+    hint = ex.check_window(1 / 0.985)
     assert hint.correct is False and "1/β" in hint.message
-    assert ex.check_window(95).correct is False
+    assert ex.check_window(60).correct is False
+    assert ex.check_window(20, beta=0.95).correct is True
 
 
 def test_second_average():
-    expected = 0.1 * 10 + 0.9 * (0.1 * 10)  # V_2 = (1 − β)·X_2 + β·(1 − β)·X_1
+    expected = 0.1 * 20 + 0.9 * (0.1 * 10)  # V_2 = (1 − β)·X_2 + β·(1 − β)·X_1 for X = 10, 20
     assert ex.check_second_average(expected).correct is True
-    hint = ex.check_second_average(10.0)
+    assert ex.check_second_average.answer() == pytest.approx(expected)
+    hint = ex.check_second_average(expected / (1 - 0.9**2))
     assert hint.correct is False and "bias-corrected" in hint.message
     assert ex.check_second_average(1.0).correct is False
 
 
 def test_sum_lr():
-    assert ex.check_sum_lr(0.5 * (1 - 0.9)).correct is True
-    assert "other way round" in ex.check_sum_lr(0.5 / 0.1).message
-    assert ex.check_sum_lr(0.5).correct is False
+    assert ex.check_sum_lr(0.3 * (1 - 0.8)).correct is True and ex.check_sum_lr.answer() == pytest.approx(0.06)
+    assert "other way round" in ex.check_sum_lr(0.3 / 0.2).message
+    assert ex.check_sum_lr(0.3).correct is False
 
 
 def test_stability_limit_exercise():
-    assert ex.check_stability_limit(2 * 1.9 / (0.1 * 25)).correct is True
+    limit = 2 * 1.8 / (0.2 * 25)
+    assert ex.check_stability_limit(limit).correct is True and ex.check_stability_limit.answer() == pytest.approx(limit)
+    assert "only 1.8 times 0.08" in ex.check_stability_limit(limit).message
     assert "plain gradient descent" in ex.check_stability_limit(2 / 25).message
-    assert "v = βv + ∇L" in ex.check_stability_limit(2 * 1.9 / 25).message
+    assert "v = βv + ∇L" in ex.check_stability_limit(2 * 1.8 / 25).message
     assert ex.check_stability_limit(1.0).correct is False
 
 

@@ -81,107 +81,115 @@ def test_limit_factor_prediction():
         assert ex.check_limit_factor(junk).correct is False
 
 
-def test_exercise_4_states_both_conventions():
-    feedback = ex.check_stability_limit(1.52)
-    assert feedback.correct is True and "only 1.9 times 0.08" in feedback.message
-
-
-@pytest.mark.parametrize("check", [ex.check_ravine_faster, ex.check_limit_factor, ex.check_momentum])
+@pytest.mark.parametrize("check", [ex.check_ravine_faster, ex.check_limit_factor, ex.check_corrected_momentum])
 def test_new_checks_wait_for_an_answer(check):
     for placeholder in (..., None):
         feedback = check(placeholder)
         assert feedback.correct is None and repr(feedback).startswith("No answer yet.")
 
 
-# -- coding: the momentum step ----------------------------------------------------------------------------------
-def right_momentum(x, v, grad, lr, beta):
+# -- coding: bias-corrected momentum ---------------------------------------------------------------------------
+def right_rule(x, state, grad, lr, beta):
+    v, t = state
+    t += 1
     v = v * beta + grad * (1 - beta)  # written differently from the reference on purpose
-    return x - v * lr, v
+    return x - lr * (v / (1.0 - beta**t)), (v, t)
 
 
-def test_a_right_momentum_passes_and_runs_in_the_runner():
-    feedback = ex.check_momentum(right_momentum)
-    assert feedback.correct is True
-    assert "agrees with the reference on all 4 inputs" in feedback.message
-    assert "helpers.run runs it" in feedback.message and "converged in 55 steps" in feedback.message
-    assert ex.check_momentum(steps.momentum).correct is True
+def by_hand(lr, beta, steps):
+    """The corrected rule in the ravine, written out as a loop."""
+    lam, x, v = np.array([1.0, 25.0]), np.array([-9.0, 4.0]), np.zeros(2)
+    path = [x]
+    for t in range(1, steps + 1):
+        v = beta * v + (1 - beta) * lam * x
+        x = x - lr * v / (1 - beta**t)
+        path.append(x)
+    return np.array(path)
 
 
-def wrong_momentum(change):
-    def rule(x, v, grad, lr, beta):
+def test_a_right_rule_passes_and_runs_in_the_runner():
+    feedback = ex.check_corrected_momentum(right_rule)
+    assert feedback.correct is True and "agrees with the reference on all 4 inputs" in feedback.message
+    assert "its first step is 10 long, plain momentum's 1" in feedback.message
+    run_ = run(Quadratic2D((1.0, 25.0)), right_rule, [-9.0, 4.0], lr=0.1, beta=0.9, state=(0.0, 0), max_steps=40,
+               tol=1e-12)
+    np.testing.assert_allclose(run_.iterates, by_hand(0.1, 0.9, run_.steps), rtol=1e-12, atol=1e-12)
+    assert ex.check_corrected_momentum(ex.corrected_momentum).correct is True
+
+
+def wrong_rule(change):
+    def rule(x, state, grad, lr, beta):
+        v, t = state
+        v_new, t_new = beta * v + (1 - beta) * grad, t + 1
+        corrected = v_new / (1 - beta**t_new)
+        if change == "no correction":
+            return x - lr * v_new, (v_new, t_new)
+        if change == "t not counted":
+            return x - lr * v_new / (1 - beta ** (t + 1)), (v_new, t)
+        if change == "old t":
+            return x - lr * v_new / (1 - beta**t), (v_new, t_new)
+        if change == "corrected v stored":
+            return x - lr * corrected, (corrected, t_new)
+        if change == "the slide's w - v":
+            return x - corrected, (v_new, t_new)
         if change == "summed":
-            v = beta * v + grad
-            return x - lr * v, v
-        if change == "swapped":
-            v = (1 - beta) * v + beta * grad
-            return x - lr * v, v
-        if change == "old velocity":
-            return x - lr * v, beta * v + (1 - beta) * grad
-        if change == "v not returned":
-            return x - lr * (beta * v + (1 - beta) * grad), v
-        if change == "lr folded in":
-            v = beta * v + (1 - beta) * lr * grad
-            return x - v, v
-        if change == "no memory":
-            return x - lr * grad, grad
+            v_sum = beta * v + grad
+            return x - lr * v_sum / (1 - beta**t_new), (v_sum, t_new)
+        if change == "divided by beta^t":
+            return x - lr * v_new / beta**t_new, (v_new, t_new)
         if change == "uphill":
-            v = beta * v + (1 - beta) * grad
-            return x + lr * v, v
-        if change == "uphill summed":
-            v = beta * v + grad
-            return x + lr * v, v
+            return x + lr * corrected, (v_new, t_new)
+        if change == "swapped return":
+            return (v_new, t_new), x - lr * corrected
         if change == "other":
-            v = beta * v + (1 - beta) * grad
-            return x - 0.5 * lr * v, v
-        if change == "scalar only":
-            x, v = steps.momentum(x, v, grad, lr, beta)
-            return float(np.sum(x)), float(np.sum(v))
+            return x - 0.5 * lr * corrected, (v_new, t_new)
         raise AssertionError(change)
     return rule
 
 
 @pytest.mark.parametrize("change, phrase", [
-    ("summed", "That is the summed form (PyTorch's)"),
-    ("swapped", "The weights are swapped"),
-    ("old velocity", "Step with the new velocity"),
-    ("v not returned", "Your velocity never changes"),
-    ("lr folded in", "You folded η into the velocity"),
-    ("no memory", "that is plain gradient descent"),
+    ("no correction", "Your step is plain momentum"),
+    ("t not counted", "t must count the steps"),
+    ("old t", "Correct with the new step count"),
+    ("corrected v stored", "Keep v the plain moving average"),
+    ("the slide's w - v", "η is missing"),
+    ("summed", "That is the summed velocity"),
+    ("divided by beta^t", "not by βᵗ"),
     ("uphill", "Your step moves uphill"),
-    ("uphill summed", "Your step moves uphill"),
-    ("other", "For x = 1, v = 0.2, grad = 0.5"),
-    ("scalar only", "has shape ()"),
+    ("swapped return", "returns the state first"),
+    ("other", "you get x ="),
 ])
-def test_typical_momentum_mistakes_are_explained(change, phrase):
-    feedback = ex.check_momentum(wrong_momentum(change))
+def test_typical_mistakes_are_explained(change, phrase):
+    feedback = ex.check_corrected_momentum(wrong_rule(change))
     assert feedback.correct is False and phrase in feedback.message, feedback.message
 
 
-def failing(x, v, grad, lr, beta):
+def failing(x, state, grad, lr, beta):
     raise ZeroDivisionError("oops")
 
 
 def stateful():
     calls = []
 
-    def rule(x, v, grad, lr, beta):
+    def rule(x, state, grad, lr, beta):
         calls.append(1)
-        v = beta * v + (1 - beta) * grad
-        return x - lr * v * (1 + 1e-3 * (len(calls) > 4)), v
+        x, state = ex.corrected_momentum(x, state, grad, lr, beta)
+        return x * (1 + 1e-3 * (len(calls) > 4)), state
     return rule
 
 
 @pytest.mark.parametrize("junk, correct, phrase", [
-    ("def my_momentum", False, "should be a function"),
+    ("def corrected_momentum", False, "should be a function"),
     (0.9, False, "should be a function"),
     (failing, False, "raised ZeroDivisionError"),
-    (lambda x, v, grad, lr, beta: None, None, "returns None"),
-    (lambda x, v, grad, lr, beta: x, False, "must return two arrays of numbers"),
-    (lambda x, v, grad, lr, beta: ("x", "v"), False, "must return two arrays of numbers"),
-    (lambda x, v, grad, lr, beta: (x * np.nan, v), False, "contains nan or inf"),
-    (lambda x, v, grad, lr: (x, v), False, "raised TypeError"),
+    (lambda x, state, grad, lr, beta: None, None, "returns None"),
+    (lambda x, state, grad, lr, beta: x, False, "must return two arrays of numbers"),
+    (lambda x, state, grad, lr, beta: (x, state[0]), False, "must return two arrays of numbers"),
+    (lambda x, state, grad, lr, beta: ("x", ("v", 1)), False, "must return two arrays of numbers"),
+    (lambda x, state, grad, lr, beta: (x * np.nan, state), False, "contains nan or inf"),
+    (lambda x, state, grad, lr: (x, state), False, "raised TypeError"),
     (stateful(), False, "inside helpers.run it drifts"),
 ])
-def test_junk_momentum_gets_a_clear_message(junk, correct, phrase):
-    feedback = ex.check_momentum(junk)
+def test_junk_gets_a_clear_message(junk, correct, phrase):
+    feedback = ex.check_corrected_momentum(junk)
     assert feedback.correct is correct and phrase in feedback.message, feedback.message

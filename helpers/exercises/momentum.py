@@ -1,5 +1,5 @@
-"""Checks for notebook 05 (moving averages and momentum): two predictions, writing the momentum step, and four
-numbers."""
+"""Checks for notebook 05 (moving averages and momentum): two predictions, writing bias-corrected momentum, and
+four numbers."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from ..theory import equivalent_lr, stability_limit
 from . import Feedback, check_rule, numeric, right, wrong
 
 
-@numeric("a number of values")
-def check_window(value, beta=0.95):
+@numeric("a number of values", answer=lambda: effective_window(0.985))
+def check_window(value, beta=0.985):
     """Exercise 1: about how many recent values does a moving average with factor β reflect?"""
     expected = effective_window(beta)
     if math.isclose(value, expected, rel_tol=0.02):
@@ -27,7 +27,7 @@ def check_window(value, beta=0.95):
     return wrong(f"The weights fall by a factor β per step back; their 'length' is 1/(1 − β). {value:g} is not it.")
 
 
-def second_average(beta=0.9, values=(10.0, 10.0)):
+def second_average(beta=0.9, values=(10.0, 20.0)):
     """V_2 from V_0 = 0, V_t = β·V_{t−1} + (1 − β)·X_t, without bias correction."""
     v = 0.0
     for x in values:
@@ -35,23 +35,24 @@ def second_average(beta=0.9, values=(10.0, 10.0)):
     return v
 
 
-@numeric("the value of V₂")
-def check_second_average(value, beta=0.9, values=(10.0, 10.0)):
-    """Exercise 2: V_2 of the series 10, 10 with β = 0.9 and V_0 = 0 (no bias correction)."""
+@numeric("the value of V₂", answer=lambda: second_average())
+def check_second_average(value, beta=0.9, values=(10.0, 20.0)):
+    """Exercise 2: V_2 of the series 10, 20 with β = 0.9 and V_0 = 0 (no bias correction)."""
     expected = second_average(beta, values)
     corrected = expected / (1.0 - beta**2)
     if math.isclose(value, expected, rel_tol=1e-6):
         return right(f"V₁ = {1 - beta:.2g}·{values[0]:g} = {(1 - beta) * values[0]:.3g}, V₂ = {beta:g}·V₁ + "
                      f"{1 - beta:.2g}·{values[1]:g} = {expected:.3g}: far below the data, because V₀ = 0 still weighs "
-                     f"{beta**2:.2g}. Dividing by 1 − β² = {1 - beta**2:.3g} gives back {corrected:.3g}.")
+                     f"{beta**2:.2g}. Dividing by 1 − β² = {1 - beta**2:.3g} gives {corrected:.3g}, a weighted mean "
+                     "of the data.")
     if math.isclose(value, corrected, rel_tol=1e-6):
         return wrong(f"{corrected:g} is the bias-corrected value V₂/(1 − β²). Without the correction the start "
                      "value V₀ = 0 pulls the average down: work out V₁ first.")
     return wrong("Start from V₀ = 0 and apply V_t = β·V_(t−1) + (1 − β)·X_t twice.")
 
 
-@numeric("the learning rate η'")
-def check_sum_lr(value, lr=0.5, beta=0.9):
+@numeric("the learning rate η'", answer=lambda: equivalent_lr(0.3, 0.8))
+def check_sum_lr(value, lr=0.3, beta=0.8):
     """Exercise 3: the learning rate of v = βv + ∇L, w ← w − η'v that equals the lecture's form with (η, β)."""
     expected = equivalent_lr(lr, beta, source="average")
     if math.isclose(value, expected, rel_tol=1e-6):
@@ -65,8 +66,8 @@ def check_sum_lr(value, lr=0.5, beta=0.9):
     return wrong(f"Compare the two velocities: v_sum = v_avg/(1 − β). Which η' makes η'·v_sum = {lr:g}·v_avg?")
 
 
-@numeric("the largest stable learning rate")
-def check_stability_limit(value, beta=0.9, curvature=25.0):
+@numeric("the largest stable learning rate", answer=lambda: stability_limit(25.0, 0.8))
+def check_stability_limit(value, beta=0.8, curvature=25.0):
     """Exercise 4: the largest stable η of the lecture's form with β on a direction of curvature λ."""
     expected = stability_limit(curvature, beta)
     if math.isclose(value, expected, rel_tol=1e-3):
@@ -131,7 +132,7 @@ def limit_factor(beta=0.9, curvature=25.0, convention="sum"):
     return stability_limit(curvature, beta, convention=convention) / stability_limit(curvature, 0.0)
 
 
-@numeric("a factor (the new largest stable η divided by 2/λ)")
+@numeric("a factor (the new largest stable η divided by 2/λ)", answer=lambda: limit_factor())
 def check_limit_factor(value, beta=0.9, curvature=25.0):
     """Prediction 2: in PyTorch's form (v = βv + ∇L, x ← x − ηv) with β = 0.9, how many times larger can η be than
     plain gradient descent's 2/λ?"""
@@ -156,72 +157,90 @@ def check_limit_factor(value, beta=0.9, curvature=25.0):
                  f"{value:g} is not the ratio.")
 
 
-# -- coding: the momentum step ----------------------------------------------------------------------------------
-def _momentum_cases():
-    return [
-        (1.0, 0.2, 0.5, dict(lr=0.1, beta=0.9)),
-        (-2.0, 3.0, -4.0, dict(lr=0.5, beta=0.5)),
-        (np.array([1.0, -2.0]), np.array([0.25, -1.0]), np.array([0.5, -20.0]), dict(lr=0.2, beta=0.75)),
-        (np.array([0.0, 3.0]), np.array([2.0, 2.0]), np.array([1.0, 1.0]), dict(lr=2.0, beta=0.0)),
+# -- coding: momentum with the moving average's bias correction -------------------------------------------
+def corrected_momentum(x, state, grad, lr, beta):
+    """The reference: the lecture's momentum with section 1's bias correction; the state is (v, t).
+    v ← β·v + (1 − β)·∇f(x), t ← t + 1, x ← x − η·v/(1 − βᵗ)."""
+    v, t = state
+    v, t = beta * v + (1 - beta) * grad, t + 1
+    return x - lr * v / (1 - beta**t), (v, t)
+
+
+def _corrected_cases():
+    return [  # t > 0 first: at t = 0 some mistakes coincide with the right rule
+        (1.0, (0.2, 3), 0.5, dict(lr=0.1, beta=0.9)),
+        (np.array([1.0, -2.0]), (np.array([0.25, -1.0]), 1), np.array([0.5, -20.0]), dict(lr=0.2, beta=0.75)),
+        (-2.0, (3.0, 10), -4.0, dict(lr=0.5, beta=0.5)),
+        (np.array([0.0, 3.0]), (np.zeros(2), 0), np.array([1.0, 1.0]), dict(lr=2.0, beta=0.8)),
     ]
 
 
-def _momentum_mistakes():
-    def summed(x, v, grad, lr, beta):
-        v = beta * v + grad
-        return x - lr * v, v
+def _corrected_mistakes():
+    def rule(step, count=1, corrected=True, keep=False, lr_in=True):
+        def mistake(x, state, grad, lr, beta):
+            v, t = state
+            v_new, t_new = beta * v + (1 - beta) * grad, t + count
+            divisor = (1 - beta ** (t if keep else t_new)) if corrected else 1.0
+            return step(x, (lr if lr_in else 1.0) * v_new / divisor), (v_new, t_new)
+        return mistake
 
-    def swapped(x, v, grad, lr, beta):
-        v = (1 - beta) * v + beta * grad
-        return x - lr * v, v
+    def stored(x, state, grad, lr, beta):
+        v, t = state
+        v, t = beta * v + (1 - beta) * grad, t + 1
+        v = v / (1 - beta**t)
+        return x - lr * v, (v, t)
 
-    def old_velocity_step(x, v, grad, lr, beta):
-        return x - lr * v, beta * v + (1 - beta) * grad
+    def summed(x, state, grad, lr, beta):
+        v, t = state
+        v, t = beta * v + grad, t + 1
+        return x - lr * v / (1 - beta**t), (v, t)
 
-    def velocity_not_returned(x, v, grad, lr, beta):
-        return x - lr * (beta * v + (1 - beta) * grad), v
+    def by_power(x, state, grad, lr, beta):
+        v, t = state
+        v, t = beta * v + (1 - beta) * grad, t + 1
+        return x - lr * v / beta**t, (v, t)
 
-    def lr_folded_in(x, v, grad, lr, beta):
-        v = beta * v + (1 - beta) * lr * grad
-        return x - v, v
-
-    def gradient_only(x, v, grad, lr, beta):
-        return x - lr * grad, grad
-
-    def uphill(x, v, grad, lr, beta):
-        v = beta * v + (1 - beta) * grad
-        return x + lr * v, v
-
+    down = lambda x, d: x - d  # noqa: E731
     return [
-        (summed, "That is the summed form (PyTorch's), v = β·v + grad. The lecture's velocity is an average: the new "
-                 "gradient enters with the weight 1 − β."),
-        (swapped, "The weights are swapped: β goes with the old velocity, 1 − β with the new gradient."),
-        (old_velocity_step, "Step with the new velocity, the one that already includes this gradient."),
-        (velocity_not_returned, "Your velocity never changes: return the new v, not the old one."),
-        (lr_folded_in, "You folded η into the velocity (as the slide prints it, w = w − v). Keep v the average of "
-                       "the gradients and step by η·v."),
-        (gradient_only, "Your velocity is just the gradient: that is plain gradient descent, with no memory. "
-                        "Mix in the old velocity, β·v."),
-        (uphill, "Your step moves uphill, along the velocity: subtract η·v."),
+        (rule(down, corrected=False), "Your step is plain momentum: divide the velocity by 1 − βᵗ before the step, "
+                                      "as section 1 corrects the moving average."),
+        (rule(down, count=0), "t must count the steps: return t + 1 as the new step count, or the correction never "
+                              "fades."),
+        (lambda x, state, grad, lr, beta: (corrected_momentum(x, state, grad, lr, beta)[0],
+                                           (corrected_momentum(x, state, grad, lr, beta)[1][0], state[1])),
+         "t must count the steps: you divide by 1 − β^(t + 1), but return the old t, so every step is the first."),
+        (rule(down, keep=True), "Correct with the new step count: after the first update t = 1 and the divisor is "
+                                "1 − β¹, not 1 − β⁰ = 0."),
+        (stored, "Keep v the plain moving average in the state and correct only the step: a corrected v fed back "
+                 "into the average is corrected again at every step."),
+        (rule(down, lr_in=False), "η is missing: the slide's w = w − v folds it into v; here the step is η times "
+                                  "the corrected velocity."),
+        (summed, "That is the summed velocity, v = β·v + grad: the moving average of section 1 weighs the new "
+                 "gradient with 1 − β."),
+        (by_power, "Divide by 1 − βᵗ, the weight the average has collected, not by βᵗ."),
+        (rule(lambda x, d: x + d), "Your step moves uphill, along the velocity: subtract it."),
     ]
 
 
-def check_momentum(student):
-    """Coding exercise: the student's momentum step (the lecture's averaged form) against
-    :func:`helpers.steps.momentum`, then in the runner on the ravine."""
-    feedback = check_rule(student, momentum, _momentum_cases(), name="my_momentum", mistakes=_momentum_mistakes(),
-                          state="v")
+def check_corrected_momentum(student):
+    """Coding exercise: the student's bias-corrected momentum (state (v, t)) against :func:`corrected_momentum`,
+    then in the runner on the ravine with state=(0.0, 0)."""
+    feedback = check_rule(student, corrected_momentum, _corrected_cases(), name="corrected_momentum",
+                          mistakes=_corrected_mistakes(), state="(v, t)")
     if feedback.correct is not True:
         return feedback
     ravine, steps = Quadratic2D((1.0, 25.0)), 60
     try:
         with np.errstate(all="ignore"):
-            mine = run(ravine, student, list(RAVINE_START), lr=0.2, beta=0.5, max_steps=steps)
+            mine = run(ravine, student, list(RAVINE_START), lr=0.1, beta=0.9, state=(0.0, 0), max_steps=steps)
     except Exception as err:  # the student's code inside the runner
         return wrong(f"Your rule is right on single steps but failed inside helpers.run: {type(err).__name__}: {err}.")
-    ref = run(ravine, momentum, list(RAVINE_START), lr=0.2, beta=0.5, max_steps=steps)
+    ref = run(ravine, corrected_momentum, list(RAVINE_START), lr=0.1, beta=0.9, state=(0.0, 0), max_steps=steps)
     if mine.steps != ref.steps or not np.allclose(mine.iterates, ref.iterates, rtol=1e-9, atol=1e-12):
         return wrong("Your rule is right on single steps, but inside helpers.run it drifts from the reference: "
-                     "does it keep something between calls?")
-    return right(f"{feedback.message} helpers.run runs it as it runs its own: η = 0.2, β = 0.5 in the ravine from "
-                 f"{RAVINE_START}, {mine.outcome()}, the same path as helpers.steps.momentum.")
+                     "does it keep something between calls other than the state it returns?")
+    plain = run(ravine, momentum, list(RAVINE_START), lr=0.1, beta=0.9, max_steps=1)
+    first, plain_first = (np.linalg.norm(r.iterates[1] - r.iterates[0]) for r in (mine, plain))
+    return right(f"{feedback.message} In the ravine from {RAVINE_START} with η = 0.1, β = 0.9, its first step is "
+                 f"{first:.3g} long, plain momentum's {plain_first:.3g}: ten times longer, η times the gradient "
+                 "from the start. Adam, in notebook 06, corrects its averages in the same way.")

@@ -15,23 +15,21 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · Momentum: moving averages and gradient descent with momentum
 #
-# Plain gradient descent forgets: every step looks only at the gradient where it stands now. In a long,
-# narrow valley that makes it zig-zag across the valley and crawl along it, and with noisy mini-batch
-# gradients it jitters from batch to batch. *Momentum* gives the method a memory: it steps along an
-# exponentially weighted moving average of the recent gradients. This notebook builds the moving average
-# first, then momentum, and measures what it buys and what it costs.
+# Plain gradient descent forgets: every step looks only at the gradient where it stands. In a narrow valley it
+# zig-zags across and crawls along; with noisy mini-batch gradients it jitters. *Momentum* gives it a memory: it
+# steps along a moving average of the recent gradients. This notebook builds the average, then momentum.
 #
 # **You will learn**
 # - the exponentially weighted moving average $V_t = \beta V_{t-1} + (1-\beta) X_t$, its window $\approx 1/(1-\beta)$, and
 #   the start-up bias of $V_0 = 0$ with its correction $V_t/(1-\beta^t)$;
-# - momentum with the learning rate written out, and why the two common ways of writing it are the same
-#   method with rescaled learning rates;
-# - why momentum wins in a ravine, where its stability limit lies, and which β is fastest;
-# - what momentum does to noisy gradients and to the quartic's hump;
-# - to write the momentum step yourself and run it with `helpers.run`.
+# - momentum with the learning rate written out, and its two common forms, one method;
+# - why momentum wins in a ravine and where its stability limit lies;
+# - what momentum does to noisy mini-batch gradients, the lecture's reason for it;
+# - to add the moving average's bias correction to momentum yourself;
+# - optionally: which β is fastest, and momentum on the quartic's hump.
 #
-# **Time:** about 95 minutes for the core path (sections 1–7); the "Going further" section at the end is
-# optional. · [Back to the overview](../README.md) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
+# **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
+# · [Lecture plan](../docs/lecture-plan.md#05-momentum) · Previous: [04 · SGD and mini-batches](04_minibatch.ipynb) · Next: [06 · adaptive methods](06_adaptive.ipynb)
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
@@ -50,15 +48,11 @@ LIGHT = "#AAAAAA"  # data points, kept light behind the curves
 t, signal, series = noisy_series(150, noise=1.0, rng=np.random.default_rng(5))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# > **Note — notation.** β is the momentum factor (the lecture's and notebook 03's μ; 03 writes the summed form).
-# > λ is a curvature, $f''$ along one direction, as in notebook 04; on the lecture's x² slide λ is the learning
-# > rate, in notebook 03 the sigmoid's slope. Momentum comes in two forms: the lecture's *averaged* velocity
-# > $v = \beta v + (1-\beta)\nabla L$ and the *summed* one $v = \beta v + \nabla L$ (PyTorch's). Both step by $\eta v$, so the same η
-# > means steps 1 − β times smaller in the averaged form: an η of this notebook, of notebook 04 (where the loss is a
-# > mean) and of notebook 03 (a sum, with ½) are not comparable. The moving average of section 1 has a bias
-# > correction; classical momentum, in either form, does **not** use it (in the averaged form its first steps
-# > are short, $v_1 = (1-\beta) g$); Adam, in notebook 06, does.
-
+# > **Note — notation.** β is the momentum factor (the lecture's μ in notebook 03, which writes the summed form).
+# > λ is a curvature, $f''$ along one direction, as in notebooks 04 and 06 (the sigmoid's steepness in 03). Momentum
+# > comes in two forms: the lecture's *averaged* velocity $v = \beta v + (1-\beta)\nabla L$ and the *summed* one $v = \beta v + \nabla L$
+# > (PyTorch's); both step by $\eta v$, so the same η means steps 1 − β times smaller in the averaged form. Classical
+# > momentum, in either form, does **not** correct its start (its first steps are short); Adam, in notebook 06, does.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1 · The exponentially weighted moving average
@@ -94,10 +88,9 @@ for k in range(5):
 #
 # $$V_t = (1-\beta)\left(X_t + \beta X_{t-1} + \beta^2 X_{t-2} + \dots + \beta^{t-1} X_1\right).$$
 #
-# The weights add up to $(1-\beta)(1 + \beta + \dots + \beta^{t-1}) = 1 - \beta^t$, which tends to 1. Most of the weight sits
-# on the last $\approx 1/(1-\beta)$ values ($\beta^{1/(1-\beta)} \approx 1/e$, so that window carries about 63 % of it): β = 0.9
-# averages over roughly the last 10 values, β = 0.98 over the last 50. A longer window removes more noise
-# but reacts later to a change of the signal: it *lags*.
+# The weights add up to $(1-\beta)(1 + \beta + \dots + \beta^{t-1}) = 1 - \beta^t$, which tends to 1. Most of the weight (about
+# 63 %) sits on the last $\approx 1/(1-\beta)$ values: β = 0.9 averages over roughly the last 10. A longer window removes
+# more noise but reacts later to a change of the signal: it *lags*.
 
 # %% slideshow={"slide_type": "-"}
 print(" beta   window 1/(1-beta)   weight on the last window   RMS distance to the signal")
@@ -111,7 +104,8 @@ for beta in (0.0, 0.5, 0.8, 0.9, 0.95, 0.98):
 # %% [markdown] slideshow={"slide_type": "-"}
 # (The distance is measured for the bias-corrected average introduced below, so that only noise and lag
 # count.) The noise falls as the window grows, until the lag takes over: for this series β ≈ 0.8 is the
-# sweet spot. The figure shows the raw average $V_t$ for three values of β:
+# sweet spot, and at β = 0.9 the average is already farther from the signal than at 0.5. The figure shows the
+# raw average $V_t$ for three values of β:
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plotting.new_figure(height=3.4)
@@ -125,8 +119,9 @@ ax.set_ylabel("value")
 ax.set_title("moving average, three values of β")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the data, not over it
 plotting.show(fig, "A noisy series with its moving average for three values of beta. With beta 0.5 the average is "
-              "still noisy; with 0.9 it is smooth and close to the signal; with 0.98 it is very smooth but lags "
-              "behind the signal. All three start at 0 and need a while to climb to the data.")
+              "still noisy; with 0.9 it is smooth but already lags behind the signal's rises and falls (the table "
+              "puts it farther from the signal than beta 0.8); with 0.98 it is very smooth and lags far behind. All "
+              "three start at 0 and need a while to climb to the data.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The start-up bias and its correction
@@ -138,8 +133,7 @@ plotting.show(fig, "A noisy series with its moving average for three values of b
 #
 # $$\hat V_t = \frac{V_t}{1-\beta^t}.$$
 #
-# For large t the divisor is ≈ 1 and the correction fades out. The check below computes the corrected
-# value directly as a weighted mean of $X_1 \dots X_t$ and compares it with the helper:
+# For large t the divisor is ≈ 1 and the correction fades out:
 
 # %% slideshow={"slide_type": "-"}
 beta = 0.9
@@ -149,40 +143,12 @@ print(" t    X_t    V_t    1-beta^t   V_t/(1-beta^t)")
 for k in range(6):
     print(f"{k + 1:2d}  {series[k]:5.2f}  {raw[k]:5.2f}  {1 - beta ** (k + 1):9.3f}  {corrected[k]:15.2f}")
 
-direct = [np.average(series[:n], weights=beta ** np.arange(n - 1, -1, -1)) for n in range(1, len(series) + 1)]
-print("corrected average equals the weighted mean of X_1 ... X_t:", np.allclose(corrected, direct, rtol=1e-12))
-
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plotting.new_figure(height=3.4)
-k = np.arange(1, 41)
-ax.plot(k, series[:40], "o", color=LIGHT, ms=4, label="data $X_t$")
-ax.plot(k, signal[:40], color="black", lw=1, label="clean signal")
-ax.plot(k, raw[:40], "-", color=BLUE, label="$V_t$ (raw)")
-ax.plot(k, corrected[:40], "--", color=ORANGE, label="$V_t/(1-\\beta^t)$ (corrected)")
-ax.set_xlabel("$t$")
-ax.set_ylabel("value")
-ax.set_title(f"the first 40 points, β = {beta}")
-ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-plotting.show(fig, "The first 40 points with beta 0.9. The raw average starts near zero and climbs slowly towards "
-              "the data; the corrected average starts at the first data value and follows the level of the data "
-              "from the beginning.")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Try it: the moving average
-#
-# Slide β and watch the trade-off: small β follows every wiggle of the noise, large β is smooth but lags
-# and, without correction, takes a long time to climb away from 0 (right panel). "show up to t" with ▶
-# Play builds the average one value at a time.
-
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-EwmaDemo(beta=0.9)
-
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · Momentum, with the learning rate written out
 #
 # Momentum applies this average to the gradients. The lecture writes SGD with momentum as
-# $v_t = \beta v_{t-1} + (1-\beta) \nabla L$, $w = w - v_t$.
+# $v_t = \beta v_{t-1} + (1-\beta) \nabla L$, $w = w - v_t$. It is also called the *heavy-ball* method (Polyak, 1964): the
+# iterate moves like a heavy ball rolling downhill, which keeps part of its speed from step to step.
 #
 # > **Note — where is the learning rate?** As printed, the step is the averaged gradient itself: the
 # > learning rate has been folded into v (or set to 1). With the learning rate written out, the method is
@@ -206,13 +172,11 @@ def momentum_loop(grad, w0, lr, beta, steps):
         path.append(w)
     return np.array(path)
 
-
 # %% slideshow={"slide_type": "-"} tags=["step-rule"]
 def momentum(x, v, grad, lr, beta):
     """v ← β·v + (1 − β)·∇f(x), x ← x − η·v: the lecture's momentum with the learning rate written out."""
     v = beta * v + (1 - beta) * grad
     return x - lr * v, v
-
 
 # %% slideshow={"slide_type": "-"}
 ravine = helpers.Quadratic2D((1.0, 25.0))
@@ -221,7 +185,6 @@ path = momentum_loop(ravine.grad, start, lr=0.2, beta=0.5, steps=40)
 run = helpers.run(ravine, momentum, start, lr=0.2, beta=0.5, max_steps=40, tol=1e-12)
 print("identical to the helper's iterates:", np.array_equal(path, run.iterates))
 print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e}")
-
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The other convention is the same method
@@ -246,7 +209,6 @@ def momentum_sum(x, u, grad, lr, beta):
     u = beta * u + grad
     return x - lr * u, u
 
-
 # %% slideshow={"slide_type": "-"}
 def momentum_sum_loop(grad, w0, lr, beta, steps):
     w, u = np.asarray(w0, dtype=float), 0.0
@@ -262,31 +224,22 @@ for lr, beta in [(0.2, 0.5), (0.5, 0.9), (1.0, 0.95)]:
     averaged = momentum_loop(ravine.grad, start, lr, beta, 200)
     summed = momentum_sum_loop(ravine.grad, start, (1 - beta) * lr, beta, 200)
     print(f"{lr:4.1f}   {beta:4.2f}   {(1 - beta) * lr:19.3f}   {np.max(np.abs(averaged - summed)):.1e}")
-print("helpers.theory.equivalent_lr(0.5, 0.9) =", f"{theory.equivalent_lr(0.5, 0.9):.3f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# With β = 0 the velocity is just the gradient, and momentum *is* plain gradient descent, iterate for
-# iterate, status for status:
-
-# %% slideshow={"slide_type": "-"}
-gd = helpers.run(ravine, helpers.steps.gradient_descent, start, lr=0.07, max_steps=1000)
-m0 = helpers.run(ravine, momentum, start, lr=0.07, beta=0.0, max_steps=1000)
-print("identical iterates:", np.array_equal(gd.iterates, m0.iterates))
-print(f"gradient descent: {gd.outcome()}   momentum with beta = 0: {m0.outcome()}")
+# With β = 0 the velocity is just the gradient: momentum *is* plain gradient descent.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · The ravine
 #
-# The valley is f(x) = ½(x₁² + 25·x₂²): curvature 1 along x₁, 25 across it (condition number 25). On a
-# direction of curvature λ, plain gradient descent multiplies the error by 1 − ηλ per step, so it is
-# stable only for η < 2/25 = 0.08; and at such a small η the flat direction shrinks by a factor
-# 1 − η ≥ 0.92 per step: gradient descent crawls along the valley floor. Momentum lets the steps along
-# the floor, which keep pointing the same way, build up speed, while the steps across the valley, which
-# alternate in sign, average out.
+# The valley is f(x) = ½(x₁² + 25·x₂²): curvature 1 along x₁ and 25 across it, the two second derivatives (their
+# ratio, 25, is the valley's *condition number*). Along a direction of curvature λ, gradient descent multiplies
+# the error by 1 − ηλ per step (notebook 01), so it is stable only for η < 2/25 = 0.08, and then the flat
+# direction shrinks by only 1 − η ≥ 0.92 per step: it crawls along the floor. Momentum lets the steps along the
+# floor, which keep pointing the same way, build up speed; the steps across, which alternate, average out.
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# **Predict** before you run the next cells: plain gradient descent at η = 0.07 needs 221 steps from (−9, 4)
-# (section 2). With the same η and β = 0.9, is momentum `"faster"` or `"slower"`?
+# **Predict** before you run the next cells: plain gradient descent at η = 0.07 converges from (−9, 4) in 221
+# steps. With the same η and β = 0.9 (the lecture's form), is momentum `"faster"` or `"slower"`?
 
 # %% slideshow={"slide_type": "-"}
 ex.check_ravine_faster(...)
@@ -294,8 +247,11 @@ ex.check_ravine_faster(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# Slower: the last line printed by the next cell. With β = 0.9 the velocity remembers about 10 gradients,
-# carries the run past the minimum along the valley, and it circles back. `ex.check_ravine_faster("slower")`
+# Slower. In the lecture's form the velocity is an *average* of gradients: where the gradient stays the same,
+# along the valley floor, the average is that gradient, so the step is no longer than plain gradient descent's
+# with the same η, only slower to build up. And with β = 0.9 the average remembers about 10 gradients: it carries
+# the run past the minimum along the valley, and it circles back. The last line of the next cell prints it.
+# `ex.check_ravine_faster("slower")`
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -308,7 +264,6 @@ ravine_runs = [helpers.run(ravine, momentum, start, lr=lr, beta=beta, max_steps=
                for _, lr, beta in settings]
 for (name, lr, beta), run in zip(settings, ravine_runs, strict=True):
     print(f"{name:<17} eta = {lr:<5} beta = {beta:<4} {run.outcome()}")
-
 
 # %% slideshow={"slide_type": "subslide"} tags=["gallery"]
 def ravine_axes(ax):
@@ -338,38 +293,18 @@ plotting.show(fig, "Three trajectories on the contours of the ravine, at most 80
               "with beta 0.9 it overshoots along the valley and circles in.")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Momentum at η = 0.2, β = 0.5 converges where plain gradient descent at η = 0.2 blows up (its zig-zag across
-# the valley grows by a factor |1 − 0.2·25| = 4 per step), and needs a quarter of the steps of the
-# gradient-descent run at η = 0.07. Compare like with like, though: in the lecture's form the gradient enters
-# the velocity scaled by 1 − β = 0.5, so this run's effective step size is (1 − β)·η = 0.1 (the η of the summed
-# form). That still beats plain gradient descent, which at η = 0.1 also blows up (factor |1 − 0.1·25| = 1.5
-# per step). With β = 0.9 momentum overshoots and circles the minimum several times: too much memory, and at
-# η = 0.07 it is even slower than plain gradient descent. How many steps does it take, as a function of β?
-# For four learning rates, all β from 0 to 0.99 at once (`helpers.run` runs the same update rule on a whole grid of
-# settings at once, one vectorised loop, when η and β are arrays; every cell is exactly the single run). The
-# optional section at the end draws these curves next to the map of the whole (η, β) plane:
-
-# %% slideshow={"slide_type": "-"}
-betas = np.round(np.arange(0.0, 0.991, 0.01), 2)
-curve_lrs = [2 / 26, 0.2, 0.5, 1.0]
-curves = helpers.run(ravine, momentum, start, lr=np.array(curve_lrs)[:, None], beta=betas[None, :], max_steps=3000,
-                     bound=100.0)
-print("  eta   unstable below beta (predicted)   smallest converging beta   fastest beta   steps   steps at beta = 0")
-for row, lr in enumerate(curve_lrs):
-    status, steps = curves.status[row], curves.steps[row]
-    predicted = max(0.0, (lr * 25 - 2) / (lr * 25 + 2))  # from eta*25 < 2(1 + beta)/(1 - beta)
-    ok = status == "converged"
-    best = np.argmin(np.where(ok, steps, np.iinfo(int).max))
-    at_zero = f"{steps[0]}" if ok[0] else status[0]
-    print(f"{lr:5.3f}   {predicted:32.3f}   {betas[ok][0]:24.2f}   {betas[best]:12.2f}   {steps[best]:5d}"
-          f"   {at_zero:>17}")
+# Momentum at η = 0.2, β = 0.5 converges where plain gradient descent at η = 0.2 blows up (its zig-zag grows
+# by |1 − 0.2·25| = 4 per step), in a quarter of the steps of gradient descent at η = 0.07. Its effective step
+# size is (1 − β)·η = 0.1, at which plain gradient descent still blows up. With β = 0.9 momentum overshoots and
+# circles the minimum: too much memory, slower than none at η = 0.07.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The stability limit
 #
 # **Predict**: without momentum, η must stay below 2/λ. Write momentum in PyTorch's form, $v = \beta v + \nabla L$,
 # $x \leftarrow x - \eta v$, where η is the effective step size (it multiplies each gradient as it enters). With β = 0.9,
-# how many times larger than 2/λ may η be before the run diverges? Give a number.
+# how many times larger than 2/λ may η be before the run diverges? Give a number. (Hint: near the limit the
+# run swings across the valley, so the gradient there changes sign at every step. What is v then?)
 
 # %% slideshow={"slide_type": "-"}
 ex.check_limit_factor(...)
@@ -377,43 +312,35 @@ ex.check_limit_factor(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# 1.9 = 1 + β: the summed form is stable for ηλ < 2(1 + β), derived below. The lecture's averaged form gives
-# 19, but its η is not the step size. `ex.check_limit_factor(1.9)`
+# 1.9 = 1 + β. When the gradient flips sign at every step, the velocity adds it up as g − βg + β²g − … ≈
+# g/(1 + β): momentum's step is η/(1 + β) times the gradient, and plain gradient descent's limit for that step,
+# η/(1 + β) < 2/λ, becomes η < (1 + β)·2/λ. The lecture's averaged form gives 19, but its η is not the step
+# size. `ex.check_limit_factor(1.9)`
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Along one axis of curvature λ the gradient is λx, and the two momentum equations combine into one
-# recurrence for x alone: $x_{t+1} = (1 + \beta - h) \cdot x_t - \beta \cdot x_{t-1}$ with $h = \eta(1-\beta)\lambda$. Its solutions are
-# combinations of $z^t$ for the two roots of $z^2 - (1 + \beta - h) z + \beta = 0$, and both roots lie inside the unit
-# circle exactly when $0 < h < 2(1+\beta)$, that is
-#
-# $$0 < \eta\lambda < \frac{2(1+\beta)}{1-\beta} \qquad\text{(lecture's form; } 0 < \eta\lambda < 2(1+\beta) \text{ for } v = \beta v + \nabla L\text{)}.$$
-#
-# For β = 0 this is gradient descent's η < 2/λ. With β = 0.9 the lecture's form allows an η 19 times larger,
-# but that η multiplies a gradient scaled by 1 − β = 0.1: in effective step size (the summed form, PyTorch's)
-# the limit goes from ηλ < 2 to ηλ < 3.8, **1.9-fold**. Momentum does not allow a 19 times larger step size;
-# it allows a 1.9 times larger one (and its velocity adds up about 1/(1 − β) = 10 recent gradients). The largest modulus of the
-# roots (`helpers.theory.spectral_radius`) is the factor by which the error shrinks per step. Just
-# below and just above the limit for the stiff direction, λ = 25:
+# That limit holds along every direction of curvature λ (the optional section at the end derives it): the
+# summed form is stable for $\eta\lambda < 2(1+\beta)$, the lecture's form for $\eta\lambda < 2(1+\beta)/(1-\beta)$. For β = 0 this is gradient
+# descent's η < 2/λ. With β = 0.9 the lecture's form allows an η 19 times larger, but that η multiplies a
+# gradient scaled by 1 − β = 0.1: in effective step size, the limit goes from ηλ < 2 to ηλ < 3.8, **1.9-fold**.
+# Momentum does not allow a 19 times larger step size; it allows a 1.9 times larger one (and its velocity
+# adds up about 1/(1 − β) = 10 recent gradients). Just below and just above the limit for the stiff
+# direction, λ = 25:
 
 # %% slideshow={"slide_type": "-"}
-print(" beta   limit eta < 2(1+beta)/((1-beta)*25)   at 0.97 x limit            at 1.03 x limit")
+print(" beta   limit eta < 2(1+beta)/((1-beta)*25)   at 0.97 x limit   at 1.03 x limit")
 for beta in (0.0, 0.5, 0.9, 0.97):
     limit = theory.stability_limit(25.0, beta)
     below = helpers.run(ravine, momentum, start, lr=0.97 * limit, beta=beta, max_steps=20_000, bound=100.0)
     above = helpers.run(ravine, momentum, start, lr=1.03 * limit, beta=beta, max_steps=20_000, bound=100.0)
-    rho_below = theory.spectral_radius(0.97 * limit, beta, 25.0)
-    rho_above = theory.spectral_radius(1.03 * limit, beta, 25.0)
-    print(f"{beta:5.2f}   {limit:35.3f}   {below.status:<9} (rho {rho_below:.3f})   "
-          f"{above.status:<9} (rho {rho_above:.3f})")
+    print(f"{beta:5.2f}   {limit:35.3f}   {below.status:<15}   {above.status}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Noisy gradients: the average smooths the path
 #
-# Mini-batch gradients (notebook 04) are noisy estimates of the full gradient. Momentum's velocity is an
-# average of the recent batch gradients, so it is a better estimate than any one of them. A line
-# ŷ = w·x + b fitted to 200 noisy points by mini-batches of 10, same η, same batches, with and without
-# momentum (`helpers.regression.fit` of notebook 04, given the momentum rule instead of gradient descent):
+# Mini-batch gradients (notebook 04) are noisy estimates of the full gradient; momentum's velocity averages the
+# recent ones, a better estimate than any one of them. A line fitted to 200 noisy points in batches of 10, same
+# η, same batches, with and without momentum (notebook 04's `helpers.regression.fit` with the momentum rule):
 
 # %% slideshow={"slide_type": "-"}
 x_data, y_data = linear_regression(200, w=2.0, b=-1.0, noise=0.5, rng=np.random.default_rng(4))
@@ -436,11 +363,9 @@ for beta, run in noisy.items():
     print(f"{beta:5.1f}   {g_err:27.3f}   {v_err:21.3f}   {cos.mean():22.2f}   {dist:20.4f}   {excess:10.5f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Over the second half of the run (updates 100–200), the velocity is several times closer to the full
-# gradient than the batch gradient it replaces; successive steps point the same way (cosine near +0.7)
-# instead of jerking back and forth (negative cosine); and in this run the iterates also stay closer to
-# the least-squares line. The price is the start-up: the velocity starts at 0 and has to build up, just
-# like the moving average of section 1, and momentum overshoots before it settles.
+# Over updates 100–200 the velocity is several times closer to the full gradient than the batch gradient it
+# replaces, and successive steps point the same way (cosine near +0.7) instead of jerking back and forth; here
+# the iterates also stay closer to the least-squares line. The price: the velocity has to build up from 0.
 
 # %% slideshow={"slide_type": "subslide"}
 later = slice(100, None)  # updates 100 ... 200, after the start-up
@@ -474,8 +399,135 @@ plotting.show(fig, "Left: contours of the MSE near its minimum with the second h
               "smoothly.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5 · Over the hump: momentum on the quartic
+# ## 5 · Try it: gradient descent and momentum in the ravine
 #
+# Both methods from one start with one η; the readout gives each outcome and stability limit. Look for:
+# - η = 0.07, β raised from 0: fewer steps than gradient descent (147 against 221 at β = 0.75), then overshoot;
+# - η = 0.2: gradient descent diverges, momentum needs β above ≈ 0.43; β ≈ 0.45–0.5 is fastest of all;
+# - β = 0.9, η from 0.2 to 1.5: about 310–340 steps throughout, until it diverges past η = 1.52;
+# - "steps shown" with ▶ Play: both runs step by step.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+RavineDemo(lr=0.2, beta=0.5, x1=-9.0, x2=4.0)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6 · Exercises
+#
+# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
+#
+# **Exercise 1.** The series is $X_1 = 10$, $X_2 = 20$, $\beta = 0.9$ and $V_0 = 0$. What is $V_2$, *without* the bias
+# correction?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_second_average(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# $V_1 = 0.9 \cdot 0 + 0.1 \cdot 10 = 1$, $V_2 = 0.9 \cdot 1 + 0.1 \cdot 20 = 2.9$, far below the data. The corrected value
+# $V_2/(1 - 0.9^2) = 2.9/0.19 \approx 15.3$ is a weighted mean of 10 and 20. Check with `averages.ewma([10.0, 20.0], 0.9)`.
+# </details>
+#
+# **Exercise 2.** Section 1 corrected the moving average's start: $\hat V_t = V_t/(1-\beta^t)$. Momentum's velocity is
+# such an average, and in the lecture's form its first steps are short, $v_1 = (1-\beta)\,g$. Write momentum with
+# the bias correction: the state is a pair `(v, t)`, the velocity and the number of steps made (both 0 before the
+# first step); update v as in section 2, count the step, and step by η times the corrected velocity
+# $v/(1-\beta^t)$. Return the new x and the new state `(v, t)`. The check runs your rule on several inputs
+# against the reference, says what differs, and then lets `helpers.run` run it in the ravine (with
+# `state=(0.0, 0)`).
+
+# %% slideshow={"slide_type": "-"}
+def corrected_momentum(x, state, grad, lr, beta):
+    ...
+
+
+ex.check_corrected_momentum(corrected_momentum)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# ```python
+# def corrected_momentum(x, state, grad, lr, beta):
+#     v, t = state
+#     v, t = beta * v + (1 - beta) * grad, t + 1
+#     return x - lr * v / (1 - beta**t), (v, t)
+# ```
+#
+# The first step now moves by η·g instead of η·(1 − β)·g. This is Adam's first moment: notebook 06 adds
+# RMSProp's second moment, corrected in the same way.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): try the moving average
+#
+# Not needed for the rest of the notebook. # Slide β and watch the trade-off: small β follows every wiggle of the noise, large β is smooth but lags
+# and, without correction, takes a long time to climb away from 0 (right panel). "show up to t" with ▶
+# Play builds the average one value at a time.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
+EwmaDemo(beta=0.9)
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plotting.new_figure(height=3.4)
+k = np.arange(1, 41)
+ax.plot(k, series[:40], "o", color=LIGHT, ms=4, label="data $X_t$")
+ax.plot(k, signal[:40], color="black", lw=1, label="clean signal")
+ax.plot(k, raw[:40], "-", color=BLUE, label="$V_t$ (raw)")
+ax.plot(k, corrected[:40], "--", color=ORANGE, label="$V_t/(1-\\beta^t)$ (corrected)")
+ax.set_xlabel("$t$")
+ax.set_ylabel("value")
+ax.set_title(f"the first 40 points, β = {beta}")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+plotting.show(fig, "The first 40 points with beta 0.9. The raw average starts near zero and climbs slowly towards "
+              "the data; the corrected average starts at the first data value and follows the level of the data "
+              "from the beginning.")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): three more exercises
+#
+# **Exercise.** About how many recent values does a moving average with β = 0.985 mostly reflect?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_window(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# 1/(1 − β) = 1/0.015 ≈ 67 values. `ex.check_window(67)`
+# </details>
+#
+# **Exercise.** Momentum in the lecture's form with η = 0.3 and β = 0.8. Which learning rate η′ makes
+# v = βv + ∇L, w ← w − η′v produce the same iterates?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_sum_lr(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# η′ = (1 − β)·η = 0.2·0.3 = 0.06, because the summed velocity is the averaged one divided by 1 − β.
+# `theory.equivalent_lr(0.3, 0.8)` computes it.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Exercise.** In the ravine the stiff direction has curvature λ = 25. What is the largest stable
+# learning rate of the lecture's form with β = 0.8?
+
+# %% slideshow={"slide_type": "-"}
+ex.check_stability_limit(...)
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# <details><summary>Solution</summary>
+#
+# η·25 < 2(1 + 0.8)/(1 − 0.8) = 18, so η < 0.72 (plain gradient descent: η < 0.08). In effective step size,
+# (1 − β)·η < 0.144: 1.8 times 0.08. Check with `theory.stability_limit(25.0, 0.8)`, and in the widget:
+# β = 0.8, η just below and just above 0.72.
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): over the hump, momentum on the quartic
+#
+# Not needed for notebook 06.
 # Notebook 02's quartic f(x) = x⁴ − 5x² − 3x has a local minimum at x ≈ −1.40 and the global one at
 # x ≈ 1.71, with a hump (a local maximum) at x ≈ −0.31 between them. Started in the left basin, plain
 # gradient descent with a sensible learning rate rolls into the local minimum and stays there. Momentum
@@ -556,109 +608,47 @@ plotting.show(fig, "Left: outcome map over learning rate (log scale) and beta fr
 # it does not remove it.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 6 · Try it: gradient descent and momentum in the ravine
-#
-# Both methods start from the same point with the same η; the readout gives each one's outcome and its
-# stability limit. Things to look for:
-# - η = 0.07, then raise β from 0: the momentum run needs fewer and fewer steps than gradient descent
-#   (147 against 221 at β = 0.75), then starts to overshoot along the valley and slows down again;
-# - η = 0.2: gradient descent diverges at once, momentum needs β above ≈ 0.43 (its limit in the readout);
-#   β ≈ 0.45–0.5 is the fastest setting of all;
-# - β = 0.9 with η from 0.2 up to 1.5: about the same 310–340 steps throughout (every direction spirals
-#   in by √0.9 ≈ 0.95 per step, whatever η), until the run diverges just past η = 1.52;
-# - "steps shown" with ▶ Play: watch both runs step by step.
-
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-RavineDemo(lr=0.2, beta=0.5, x1=-9.0, x2=4.0)
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## 7 · Exercises
-#
-# Replace each `...` with your answer and run the cell; the check says whether it is right and why.
-#
-# **Exercise 1.** About how many recent values does a moving average with β = 0.95 mostly reflect?
-
-# %% slideshow={"slide_type": "-"}
-ex.check_window(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# 1/(1 − β) = 1/0.05 = 20 values. `ex.check_window(20)`
-# </details>
-#
-# **Exercise 2.** The series is $X_1 = 10$, $X_2 = 10$, $\beta = 0.9$ and $V_0 = 0$. What is $V_2$, *without* the bias
-# correction?
-
-# %% slideshow={"slide_type": "-"}
-ex.check_second_average(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# $V_1 = 0.9 \cdot 0 + 0.1 \cdot 10 = 1$, $V_2 = 0.9 \cdot 1 + 0.1 \cdot 10 = 1.9$. The corrected value $V_2/(1 - 0.9^2) = 1.9/0.19 = 10$ is
-# the data's level again. Check with `averages.ewma([10.0, 10.0], 0.9)`.
-# </details>
-#
-# **Exercise 3.** Momentum in the lecture's form with η = 0.5 and β = 0.9. Which learning rate η′ makes
-# v = βv + ∇L, w ← w − η′v produce the same iterates?
-
-# %% slideshow={"slide_type": "-"}
-ex.check_sum_lr(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# η′ = (1 − β)·η = 0.1·0.5 = 0.05, because the summed velocity is the averaged one divided by 1 − β.
-# `theory.equivalent_lr(0.5, 0.9)` computes it.
-# </details>
-#
-# **Exercise 4.** In the ravine the stiff direction has curvature λ = 25. What is the largest stable
-# learning rate of the lecture's form with β = 0.9?
-
-# %% slideshow={"slide_type": "-"}
-ex.check_stability_limit(...)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# η·25 < 2(1 + 0.9)/(1 − 0.9) = 38, so η < 1.52 (plain gradient descent: η < 0.08). In effective step size,
-# (1 − β)·η < 0.152: 1.9 times 0.08, not 19 times. Check with `theory.stability_limit(25.0, 0.9)`, and in the
-# widget: β = 0.9, η just below and just above 1.52.
-# </details>
-#
-# **Exercise 5.** Write the momentum step in the lecture's form, without looking at section 2: update the
-# velocity `v` as the moving average of the gradients with factor `beta`, then step by `lr` times the new
-# velocity. The check runs your function on several inputs against the reference, says what differs, and
-# then lets `helpers.run` run it in the ravine.
-
-# %% slideshow={"slide_type": "-"}
-def my_momentum(x, v, grad, lr, beta):
-    ...
-
-
-ex.check_momentum(my_momentum)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def my_momentum(x, v, grad, lr, beta):
-#     v = beta * v + (1 - beta) * grad
-#     return x - lr * v, v
-# ```
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): the (η, β) plane and the fastest β
 #
-# This section is not needed for notebook 06. It maps the ravine's whole (η, β) plane, 90 learning rates
-# × 50 values of β in one vectorised call, and asks which setting converges fastest. In the figure
-# below (right) each cell is coloured by the steps its run needs; the black curve is the limit for
-# the stiff direction (λ = 25), the dashed one for the flat direction (λ = 1), which would only bind for
-# small β if the stiff one did not bind first; grey cells diverged, white ones had not converged after
-# 1000 steps. Left, the four curves of steps against β from above, each with its predicted stability
-# limit as a dotted line.
+# Not needed for notebook 06.
+#
+# **Where the stability limit comes from.** Along one axis of curvature λ the gradient is λx, and the two
+# momentum equations combine into one recurrence for x alone: $x_{t+1} = (1 + \beta - h) \cdot x_t - \beta \cdot x_{t-1}$ with
+# $h = \eta(1-\beta)\lambda$. Its solutions are combinations of $z^t$ for the two roots z of $z^2 - (1 + \beta - h) z + \beta = 0$
+# (try $x_t = z^t$), so the iterates shrink exactly when both roots have size below 1, which happens for
+# $0 < h < 2(1+\beta)$, that is
+#
+# $$0 < \eta\lambda < \frac{2(1+\beta)}{1-\beta} \qquad\text{(lecture's form; } 0 < \eta\lambda < 2(1+\beta) \text{ for } v = \beta v + \nabla L\text{)}.$$
+#
+# The larger size of the two roots (`helpers.theory.spectral_radius`, the *spectral radius*) is the factor by
+# which the error shrinks per step.
+#
+# **The fastest β.** Section 3's runs leave open how the number of steps depends on β. First, for four
+# learning rates, all β from 0 to 0.99 at once (`helpers.run` runs the same update rule on a whole grid of
+# settings in one vectorised loop when η and β are arrays; every cell is exactly the single run):
+
+# %% slideshow={"slide_type": "-"}
+betas = np.round(np.arange(0.0, 0.991, 0.01), 2)
+curve_lrs = [2 / 26, 0.2, 0.5, 1.0]
+curves = helpers.run(ravine, momentum, start, lr=np.array(curve_lrs)[:, None], beta=betas[None, :], max_steps=3000,
+                     bound=100.0)
+print("  eta   unstable below beta (predicted)   smallest converging beta   fastest beta   steps   steps at beta = 0")
+for row, lr in enumerate(curve_lrs):
+    status, steps = curves.status[row], curves.steps[row]
+    predicted = max(0.0, (lr * 25 - 2) / (lr * 25 + 2))  # eta*25 < 2(1 + beta)/(1 - beta), solved for beta
+    ok = status == "converged"
+    best = np.argmin(np.where(ok, steps, np.iinfo(int).max))
+    at_zero = f"{steps[0]}" if ok[0] else status[0]
+    print(f"{lr:5.3f}   {predicted:32.3f}   {betas[ok][0]:24.2f}   {betas[best]:12.2f}   {steps[best]:5d}"
+          f"   {at_zero:>17}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Then the whole (η, β) plane, 90 learning rates × 50 values of β in one call: which setting converges
+# fastest? In the figure below (right) each cell is coloured by the steps its run needs; the black curve is
+# the limit for the stiff direction (λ = 25), the dashed one for the flat direction (λ = 1), which would only
+# bind for small β if the stiff one did not bind first; grey cells diverged, white ones had not converged
+# after 1000 steps. Left, the four curves of steps against β, each with its predicted stability limit as a
+# dotted line.
 
 # %% slideshow={"slide_type": "-"}
 lr_axis = helpers.log_grid(0.01, 3.0, 90)
@@ -734,34 +724,27 @@ plotting.show(fig, "Left: steps to converge against beta for four learning rates
 # 1 − β shrinks), and the fastest settings sit right next to the stability cliff.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Summary
-#
-# - The moving average $V_t = \beta V_{t-1} + (1-\beta) X_t$ weighs the last $\approx 1/(1-\beta)$ values; a longer window
-#   removes more noise and lags more. $V_0 = 0$ biases the start; $V_t/(1-\beta^t)$ corrects it.
-# - Momentum steps along the moving average of the gradients: $v_t = \beta v_{t-1} + (1-\beta) \nabla L$,
-#   $w \leftarrow w - \eta v_t$. The form $v = \beta v + \nabla L$, $w \leftarrow w - \eta' v$ is the same method with $\eta' = (1-\beta)\eta$; $\beta = 0$ is plain
-#   gradient descent.
-# - In a ravine momentum is stable up to ηλ < 2(1 + β)/(1 − β) in the lecture's form, ηλ < 2(1 + β) in the
-#   summed form: in effective step size β = 0.9 raises the limit 1.9-fold, not 19-fold. Tuned (β* = 4/9,
-#   η* = 0.2 for κ = 25, see Going further) it needs about a quarter of the steps of the best plain gradient
-#   descent; too much β (0.9 at η = 0.07) is slower than none. Raise η with β; the fastest settings sit at
-#   the stability cliff.
-# - Classical momentum has no bias correction (Adam, notebook 06, adds it).
-# - With noisy mini-batch gradients the velocity is a smoother estimate of the full gradient and the path
-#   straightens. On the quartic, enough momentum rolls over the hump into the global minimum, but not
-#   from every start and not reliably.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The whole collection: what the lecture's summary claims, and where you saw it
+# ## Going further (optional): the lecture's summary, claim by claim
 #
 # | the lecture says | where the notebooks show it |
 # |---|---|
 # | **Simplicity** | the whole algorithm is a six-line loop ([01](01_square.ipynb)); momentum adds one line (section 2 here) |
 # | **Effectiveness** | on x² every convergent run reaches the minimum at a rate the closed form predicts ([01](01_square.ipynb)); the same update, with gradients from backpropagation, trains a network on XOR and on two moons ([03](03_backprop.ipynb)) |
 # | **Scalability** | backpropagation gets every gradient in two passes where finite differences need passes per weight ([03](03_backprop.ipynb)); a mini-batch step costs the same however large the data set is ([04](04_minibatch.ipynb)) |
-# | **Risk of getting stuck in local minima** | on the quartic a start in the left basin ends in the local minimum ([02](02_quartic.ipynb)); momentum rolls over the hump for some settings, not for all (section 5 here) |
-# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting of the grid reaches the global minimum (section 5 here); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
-# | **Need for a lot of data** | learning is many small corrections: the network needs hundreds of passes over its data ([03](03_backprop.ipynb)); a stochastic step sees only a few points, so its gradient is right only on average, with a variance that shrinks like 1/b ([04](04_minibatch.ipynb)) |
+# | **Risk of getting stuck in local minima** | on the quartic a start in the left basin ends in the local minimum ([02](02_quartic.ipynb)); momentum rolls over the hump for some settings, not for all (the optional section on the hump) |
+# | **Sensitivity to the initial parameters** | the start point decides which minimum the quartic's run finds ([02](02_quartic.ipynb)); from x₀ = −1.8 instead of −2 no momentum setting of the grid reaches the global minimum (the hump section); the learning rate must suit the curvature ([01](01_square.ipynb), section 3 here) |
+# | **Need for a lot of data** | not gradient descent's need but the model's: a model with many weights needs many samples to be pinned down. The notebooks here fit 4 to 1000 points with 2 to 33 parameters; notebook 07 trains a network of over 2 000 weights on 1 200 digits and shows the gap between training and validation accuracy that too little data leaves. What 04 shows is the other side: each stochastic step sees only a few points, so its gradient is right only on average, with a variance that shrinks like 1/b ([04](04_minibatch.ipynb)) |
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - The moving average $V_t = \beta V_{t-1} + (1-\beta) X_t$ weighs the last $\approx 1/(1-\beta)$ values; a longer window
+#   removes more noise and lags more. $V_0 = 0$ biases the start; $V_t/(1-\beta^t)$ corrects it.
+# - Momentum steps along the moving average of the gradients: $v_t = \beta v_{t-1} + (1-\beta) \nabla L$, $w \leftarrow w - \eta v_t$;
+#   $v = \beta v + \nabla L$, $w \leftarrow w - \eta' v$ is the same method with $\eta' = (1-\beta)\eta$.
+# - In effective step size β = 0.9 raises the stability limit 1.9-fold, not 19-fold; too much β is slower
+#   than none. Classical momentum has the average's start-up ramp and does not correct it (Adam does).
+# - With noisy mini-batch gradients the velocity is a smoother estimate of the full gradient.
 #
 # ### Further reading
 #
