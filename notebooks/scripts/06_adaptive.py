@@ -15,19 +15,18 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 · Beyond the lecture: Nesterov, AdaGrad, RMSProp and Adam
 #
-# The lecture stops at momentum; its references (the Coursera optimisation notebook, d2l) go on to the
-# methods most networks are trained with today. Each is a small change to an update rule you have
-# already written: Nesterov changes one line of momentum, AdaGrad and RMSProp give every coordinate its
-# own step size, and Adam combines momentum with RMSProp and the bias correction of notebook 05. Here
-# each is a step function of a few lines, run by the same `helpers.run` as every rule before, and the
-# six methods race on three surfaces that are not simple bowls.
+# The lecture stops at momentum; its references (the Coursera optimisation notebook, d2l) go on to the methods
+# most networks are trained with today. Each is a small change to a rule you know: Nesterov changes one line of
+# momentum, AdaGrad and RMSProp give every coordinate its own step size, and Adam combines momentum with
+# RMSProp and notebook 05's bias correction. The six race on three surfaces that are not simple bowls.
 #
 # **You will learn**
 # - Nesterov momentum: the step looks one velocity ahead; its stability limit, and what it damps;
 # - AdaGrad, RMSProp and Adam: step sizes per coordinate from the squared gradients;
 # - what each method buys in a ravine, a curved valley and at a saddle, and where each does worse.
 #
-# **Time:** about 65 minutes. · [Back to the overview](../README.md) · Previous: [05 · Momentum](05_momentum.ipynb)
+# **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
+# · [Lecture plan](../docs/lecture-plan.md#06-adaptive) · Previous: [05 · Momentum](05_momentum.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation and conventions.** $g = \nabla f(x)$ is the gradient at the current point; η the
@@ -43,7 +42,7 @@ import numpy as np
 
 import helpers
 from helpers import plotting, steps
-from helpers.demos.adaptive import RACERS, RaceDemo, draw_surface, race
+from helpers.demos.adaptive import RACERS, RaceDemo, draw_surface, first_step, race
 from helpers.exercises import adaptive as ex
 from helpers.objectives import Rosenbrock, Saddle
 
@@ -78,9 +77,11 @@ def draw_runs(paths, losses, runs, shown=None):
 # ```
 #
 # Nesterov's method changes the last line: the step takes the gradient plus the *new* velocity once
-# more, $x \leftarrow x - \eta\,(g + \beta v)$. This is how PyTorch's `SGD(nesterov=True)` writes it: Nesterov's
-# original "take the gradient at the look-ahead point $x - \eta\beta v$", rearranged so that only the gradient at
-# the current point is needed (Sutskever et al., 2013).
+# more, $x \leftarrow x - \eta\,(g + \beta v)$. This is PyTorch's `SGD(nesterov=True)`. It is not Sutskever et al.'s (2013) formula
+# rearranged: there the gradient is taken at a *look-ahead* point, the current point moved by β times the velocity.
+# Calling that look-ahead point x, a change of variables (Bengio et al., 2013), gives this rule, which needs the
+# gradient only at the point it keeps; its iterates are the look-ahead points. (PyTorch's documentation also
+# notes that its velocity sums gradients and η multiplies it at the step, where Sutskever's carries η inside.)
 
 # %% slideshow={"slide_type": "-"} tags=["step-rule"]
 def nesterov(x, v, grad, lr, beta):
@@ -103,8 +104,8 @@ for lr in (0.01, 0.02, 0.03, 0.05, 0.06):
 # With β = 0.9 heavy ball spirals in at the same slow rate whatever η (notebook 05 showed why: every
 # direction shrinks by $\sqrt\beta$ per step). Nesterov's extra $\beta v$ acts like friction on the fast,
 # oscillating direction, so it settles sooner. The price is stability: Nesterov diverges at η = 0.06,
-# where heavy ball is still far from its limit. For one direction of curvature λ, writing a step as a
-# linear map of $(x, v)$ and asking when it has the eigenvalue −1 gives the limits
+# where heavy ball is still far from its limit. For one direction of curvature λ the limits are (derived as
+# in notebook 05's optional section, from the two-term recurrence of x along that direction)
 #
 # $$\text{heavy ball: } \eta\lambda < 2(1+\beta), \qquad \text{Nesterov: } \eta\lambda < \frac{2(1+\beta)}{1+2\beta}.$$
 #
@@ -123,20 +124,9 @@ for beta in (0.0, 0.5, 0.9):
     print(f"{beta:5.1f}   {found[0]:22.3f} {heavy_limit:8.3f}    {found[1]:30.3f} {ahead_limit:8.3f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Nesterov is not simply faster. Tuned over both η and β on this ravine, heavy ball needs fewer steps
-# (on a quadratic, well-tuned heavy ball is as fast as any momentum method can be):
-
-# %% slideshow={"slide_type": "-"}
-lr_grid, beta_grid = helpers.log_grid(0.001, 0.2, 300)[:, None], np.linspace(0.0, 0.99, 100)[None, :]
-for name, rule in (("heavy ball", steps.momentum_sum), ("Nesterov", nesterov)):
-    grid = helpers.run(ravine, rule, np.array(start), lr=lr_grid, beta=beta_grid, max_steps=3000, bound=100.0, tail=1)
-    steps_needed = np.where(grid.status == "converged", grid.steps, np.iinfo(int).max)
-    i, j = np.unravel_index(np.argmin(steps_needed), steps_needed.shape)
-    print(f"{name:10s}  fastest: {steps_needed[i, j]} steps at eta = {lr_grid[i, 0]:.3f}, beta = {beta_grid[0, j]:.2f}")
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# Nesterov's advantage is robustness: at a large β, the usual default, it needs fewer steps for every η it
-# tolerates, and on convex problems in general its guarantees are better than heavy ball's.
+# Nesterov is not simply faster: tuned over both η and β on this ravine, heavy ball needs fewer steps (an optional
+# section at the end shows it). Its advantage is robustness: at a large β, the usual default, it needs fewer steps
+# for every η it tolerates.
 #
 # The figure shows the two at η = 0.03, β = 0.9 with plain gradient descent at the same η.
 
@@ -201,16 +191,9 @@ def rmsprop(x, s, grad, lr, beta2=0.99, eps=1e-8):
 # $$m \leftarrow \beta_1 m + (1-\beta_1) g, \quad s \leftarrow \beta_2 s + (1-\beta_2) g^2, \quad
 # x \leftarrow x - \eta\, \frac{m/(1-\beta_1^t)}{\sqrt{s/(1-\beta_2^t)} + \varepsilon}.$$
 #
-# Its state is three things: the two moments and the step count $t$, all 0 before the first step. So a run of
-# this `adam` passes `state=(0.0, 0.0, 0)` to `helpers.run` (for the helpers' own `steps.adam` it is the default,
-# listed in `helpers.steps.START`).
-
-# %% slideshow={"slide_type": "-"} tags=["step-rule"]
-def adam(x, state, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m, s, t = state
-    m, s, t = beta1 * m + (1 - beta1) * grad, beta2 * s + (1 - beta2) * grad * grad, t + 1
-    m_hat, s_hat = m / (1 - beta1**t), s / (1 - beta2**t)
-    return x - lr * m_hat / (np.sqrt(s_hat) + eps), (m, s, t)
+# Its state is three things: the two moments and the step count $t$, all 0 before the first step. You will write
+# it yourself in exercise 2, from RMSProp above and notebook 05's corrected momentum; until then the notebook
+# uses `helpers.steps.adam`.
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
@@ -224,7 +207,7 @@ first = {
     "gradient descent": steps.gradient_descent(x0, 0.0, g, lr=0.1)[0],
     "AdaGrad": adagrad(x0, 0.0, g, lr=0.1)[0],
     "RMSProp": rmsprop(x0, 0.0, g, lr=0.1)[0],
-    "Adam": adam(x0, (0.0, 0.0, 0), g, lr=0.1)[0],
+    "Adam": steps.adam(x0, (0.0, 0.0, 0), g, lr=0.1)[0],
 }
 for name, x in first.items():
     print(f"{name:17s} first step ({x[0]:+.4f}, {x[1]:+.4f})")
@@ -250,19 +233,6 @@ plotting.show(fig, "Left: paths on the ravine from (-9, 4) for the first 150 ste
               "same amount; RMSProp and Adam then run straight along the valley floor to the minimum, Adam "
               "overshooting and curling back, AdaGrad slowing down on the way. Right: the loss on a log scale.")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Conventions, and where they differ
-#
-# Each rule is tested against the algorithm PyTorch documents for `torch.optim` (for five to seven steps of
-# a fixed gradient sequence, the first step included; `tests/test_adaptive_steps.py`). Differences to know:
-# - **ε outside the root** everywhere, $\sqrt{s} + \varepsilon$, as in PyTorch; Keras and some papers put it inside, $\sqrt{s + \varepsilon}$.
-# - **Defaults** are PyTorch's: AdaGrad ε = 10⁻¹⁰; RMSProp β₂ = 0.99 (`alpha`), ε = 10⁻⁸; Adam β₁ = 0.9, β₂ = 0.999,
-#   ε = 10⁻⁸. PyTorch's Adagrad also has a learning-rate decay and a starting value of $s$, both 0 here.
-# - **Nesterov and momentum** use the summed velocity (PyTorch's `SGD` with `dampening=0`); PyTorch starts
-#   with $v = g$, the same as $v = 0$ followed by one update.
-# - **Bias correction**: Adam corrects $m$ and $s$; RMSProp and AdaGrad correct nothing (hence RMSProp's large
-#   first step); momentum and Nesterov need none, since a summed velocity has no weight to miss.
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Surfaces that are not bowls
 #
@@ -278,22 +248,24 @@ plotting.show(fig, "Left: paths on the ravine from (-9, 4) for the first 150 ste
 # for the three gradient methods, whose steps the steep walls limit; η = 0.05 for the adaptive ones; β₁ = 0.9,
 # β₂ = 0.99 for RMSProp and Adam):
 #
-# **Predict** before you run the next cells: which of the six is first within 0.01 of (1, 1)? Answer with its
-# name as a string (`"Adam"`, `"Nesterov"`, …).
+# **Predict** before you run the next cells: with the same η = 0.001, which ends closer to (1, 1) after 3000
+# steps, `"gradient descent"` or `"momentum"` (β = 0.9)?
 
 # %% slideshow={"slide_type": "-"}
-ex.check_rosenbrock_first(...)
+ex.check_rosenbrock_closer(...)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# Run the next two cells: they print the step at which each method first comes within 0.01 of the
-# minimum. `ex.check_rosenbrock_first("Adam")`
+# Momentum: it is notebook 05's ravine, curved. Along the long, almost flat floor the gradient keeps its
+# direction, so the summed velocity grows to about 1/(1 − β) = 10 gradients, ten times gradient descent's step at
+# the same η; across the steep walls successive gradients alternate and cancel. `ex.check_rosenbrock_closer("momentum")`
 # </details>
 
 # %% slideshow={"slide_type": "-"}
 runs = race("rosenbrock", steps=3000)
-arrivals = ex.rosenbrock_arrivals()
+near = lambda p: np.hypot(p[:, 0] - 1.0, p[:, 1] - 1.0) < 0.01  # noqa: E731  (within 0.01 of the minimum)
+arrivals = {name: first_step(run, near) for name, run in runs.items()}
 for name, run in runs.items():
     arrived = "never" if arrivals[name] is None else f"at step {arrivals[name]:,}"
     print(f"{name:17s} within 0.01 of (1, 1) {arrived:14s} f after 3,000 steps = {run.losses[-1]:.2g}")
@@ -312,9 +284,10 @@ plotting.show(fig, "Left: the six paths on the contours of Rosenbrock's valley f
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # Memory wins in a curved valley: the floor is long and almost flat, and an average of past gradients
-# (momentum, Nesterov, Adam's first moment) keeps the speed along it. Per-coordinate step sizes alone do
-# not help much here: the valley runs diagonally and curves, so no coordinate is "the flat one". And
-# Adam, first to arrive, does not settle with β₂ = 0.99: its loss keeps jumping (see below).
+# (momentum, Nesterov, Adam's first moment) keeps the speed along it. AdaGrad and RMSProp, with per-coordinate
+# step sizes and no memory, end far from the minimum here, at the one η the race gives them (not tuned); the
+# valley runs diagonally and curves, so no coordinate is simply "the flat one". Adam, first to arrive, does not
+# settle with β₂ = 0.99: its loss keeps jumping (see below).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A saddle between two minima
@@ -323,34 +296,36 @@ plotting.show(fig, "Left: the six paths on the contours of Rosenbrock's valley f
 # along $y$ down. On the line $y = 0$ the gradient has no $y$-part, so a gradient method started there stays
 # on it and converges to the saddle, a point that is no minimum.
 #
-# **Predict**: started a hair off that line, at (−1.8, 0.001), with the race's settings (η = 0.1 for the
-# gradient methods, 0.05 for the adaptive ones), which method is first to leave the saddle, $|y| > 0.5$?
+# **Predict**: started a hair off that line, at (−1.8, 0.001), which leaves the saddle first, $|y| > 0.5$:
+# `"gradient descent"` (η = 0.1) or `"Adam"` (η = 0.05)?
 
 # %% slideshow={"slide_type": "-"}
-ex.check_saddle_escape(...)
+ex.check_saddle_first(...)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
-# The next cell prints the first step with $|y| > 0.5$ for each method. `ex.check_saddle_escape("RMSProp")`
+# Adam. Near the saddle the y-part of the gradient is $y(y^2 - 1) \approx -y$, tiny: gradient descent's y-step is η·|y|, so
+# y grows by only a factor 1 + η = 1.1 per step, from 0.001 to 0.5 in about ln 500/ln 1.1 ≈ 65 steps. Adam divides
+# each coordinate by the size of its own gradients, so its steps stay about η = 0.05 long: about ten steps.
+# `ex.check_saddle_first("Adam")`
 # </details>
 
 # %% slideshow={"slide_type": "-"}
-escapes = ex.saddle_escapes()
-on_line = race("saddle", start=(-1.8, 0.0))
 off_line = race("saddle", start=(-1.8, 0.001))
+escapes = {name: first_step(run, lambda p: np.abs(p[:, 1]) > 0.5) for name, run in off_line.items()}
+on_line = race("saddle", start=(-1.8, 0.0))
 print("                  from (-1.8, 0): end                       from (-1.8, 0.001): |y| > 0.5 at step")
 for name in on_line:
     end = on_line[name]
     print(f"{name:17s} {end.outcome():29s} at ({end.x[0]:+.1e}, {end.x[1]:+.1e})   {str(escapes[name]):>4}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Exactly on the line every method, adaptive or not, stays on it and heads for the saddle (all but AdaGrad,
-# still crawling, stop there): with no $y$-gradient there is nothing to rescale. A hair off it, the $y$-gradient is tiny and gradient descent's step is η times that,
-# so it lingers for dozens of steps; the adaptive methods divide by the gradient's own size and leave at
-# once. (RMSProp's first step, ten times η, is what makes it first.) Saddles, not local minima, are what
-# slows training in high dimensions, and escaping them quickly is one reason the adaptive methods work well
-# on networks.
+# Exactly on the line every method stays on it and heads for the saddle: with no $y$-gradient there is nothing to
+# rescale. A hair off it, gradient descent lingers for dozens of steps and the adaptive methods leave at once
+# (RMSProp first, by its uncorrected first step of ten times η). In high dimensions saddles are far more
+# common than local minima and can slow training (Dauphin et al., 2014); whether the adaptive methods' quick
+# escape matters on a real network is a question for notebook 07, which trains one.
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (paths, losses) = plotting.new_figure(2, height=3.6, lecture_height=4.2, gridspec_kw={"width_ratios": [1.3, 1]})
@@ -370,12 +345,11 @@ plotting.show(fig, "Left: paths on the saddle surface from (-1.8, 0.001), close 
 # run that did not converge, the range of $f$ over its last 500 steps:
 
 # %% slideshow={"slide_type": "-"}
-adam_start = {"state": (0.0, 0.0, 0)}  # this notebook's adam: the two moments and the step count start at 0
 cases = [
     ("gradient descent, eta 0.4, on x^2", square, steps.gradient_descent, 1.0, {"lr": 0.4}),
-    ("Adam, eta 0.1, on x^2", square, adam, 1.0, {"lr": 0.1, **adam_start}),
-    ("Adam, beta2 0.999, Rosenbrock", Rosenbrock(), adam, [-1.2, 1.0], {"lr": 0.05, **adam_start}),
-    ("Adam, beta2 0.99, Rosenbrock", Rosenbrock(), adam, [-1.2, 1.0], {"lr": 0.05, "beta2": 0.99, **adam_start}),
+    ("Adam, eta 0.1, on x^2", square, steps.adam, 1.0, {"lr": 0.1}),
+    ("Adam, beta2 0.999, Rosenbrock", Rosenbrock(), steps.adam, [-1.2, 1.0], {"lr": 0.05}),
+    ("Adam, beta2 0.99, Rosenbrock", Rosenbrock(), steps.adam, [-1.2, 1.0], {"lr": 0.05, "beta2": 0.99}),
     ("RMSProp, saddle", Saddle(), rmsprop, [-1.8, 0.001], {"lr": 0.05}),
     ("AdaGrad, Rosenbrock", Rosenbrock(), adagrad, [-1.2, 1.0], {"lr": 0.05}),
 ]
@@ -388,19 +362,16 @@ for label, objective, rule, x_start, hyper in cases:
 # %% [markdown] slideshow={"slide_type": "-"}
 # - On a plain bowl, gradient descent with a good η is done in ten steps; Adam, whose step stays about η
 #   long until its averages catch up, needs hundreds.
-# - With a constant η, Adam and RMSProp need not settle: near the minimum, numerator and denominator
-#   shrink together, so the step stays near η and the iterate hops around. Adam with β₂ = 0.999
-#   converges on Rosenbrock; with β₂ = 0.99 its loss keeps jumping. RMSProp keeps hopping on the saddle.
-#   In practice the learning rate is lowered over time (a schedule), as for SGD in notebook 04.
-# - AdaGrad's ever-growing sum starves it: on Rosenbrock its steps have shrunk to a crawl long before
-#   the minimum.
+# - With a constant η, Adam and RMSProp need not settle: near the minimum numerator and denominator shrink
+#   together, so the step stays near η (Adam with β₂ = 0.99 on Rosenbrock, RMSProp on the saddle). In practice η
+#   is lowered over time (a schedule), as for SGD in notebook 04.
+# - AdaGrad's ever-growing sum starves it: on Rosenbrock its steps shrink to a crawl long before the minimum.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Try it: the race
 #
-# Six methods from one start. Choose the surface, the two learning rates, β₁ (momentum, Nesterov and
-# Adam's first moment), β₂ (RMSProp and Adam's second moment) and the start: with the sliders, or by
-# clicking on the contour plot. The readout gives each run's outcome. Things to look for:
+# Six methods from one start: the surface, the two learning rates, β₁ (momentum, Nesterov, Adam's m), β₂ (RMSProp,
+# Adam's s) and the start (sliders, or a click on the contours). Things to look for:
 # - Rosenbrock: raise η of the gradient methods to 0.003: momentum arrives sooner, Nesterov diverges; at
 #   0.004 both diverge. Lower β₂ to 0.9: Adam arrives sooner (near step 190 instead of 630), then keeps
 #   bouncing;
@@ -425,8 +396,8 @@ RaceDemo(surface="rosenbrock")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6 · Exercises
 #
-# **Exercise 1.** Adam with η = 0.01 and PyTorch's defaults takes its first step where the gradient is
-# $(0.001, -50)$. How far does it move the first coordinate?
+# **Exercise 1.** Adam with η = 0.003 and PyTorch's defaults takes its first step where the gradient is
+# $(0.002, -80)$. How far does it move the first coordinate?
 
 # %% slideshow={"slide_type": "-"}
 ex.check_adam_first_step(...)
@@ -435,30 +406,68 @@ ex.check_adam_first_step(...)
 # <details><summary>Solution</summary>
 #
 # After one step $m = (1-\beta_1) g$ and $s = (1-\beta_2) g^2$; the corrections divide by $1-\beta_1$ and $1-\beta_2$, so $\hat m = g$,
-# $\hat s = g^2$ and the step is $\eta\, g/(|g| + \varepsilon) \approx \eta$ = 0.01 in both coordinates. `ex.check_adam_first_step(0.01)`
+# $\hat s = g^2$ and the step is $\eta\, g/(|g| + \varepsilon) \approx \eta$ = 0.003 in both coordinates (−0.003 in the first, against its
+# positive gradient). `ex.check_adam_first_step(0.003)`
 # </details>
 #
-# **Exercise 2.** Write the RMSProp step yourself, without looking at section 2: update the average of
-# squared gradients `s` with `beta2`, then step against the gradient divided by $\sqrt{s} + \varepsilon$. The check runs
-# your function on several inputs against the reference, says what differs, and then lets `helpers.run`
-# run it on the saddle.
+# **Exercise 2.** Write Adam yourself, from RMSProp above and notebook 05's corrected momentum (the formula is
+# in section 2). The state is the triple `(m, s, t)`: the average of the gradients, the average of their
+# squares and the step count, all 0 before the first step. Update both averages and the count, correct both
+# averages, step by $\eta\,\hat m/(\sqrt{\hat s} + \varepsilon)$, and return the new x and the new state `(m, s, t)`. The check runs your
+# rule on several inputs against `helpers.steps.adam`, says what differs, and then lets `helpers.run` run it on
+# the saddle (with `state=(0.0, 0.0, 0)`).
 
 # %% slideshow={"slide_type": "-"}
-def my_rmsprop(x, s, grad, lr, beta2=0.99, eps=1e-8):
+def my_adam(x, state, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     ...
 
 
-ex.check_rmsprop(my_rmsprop)
+ex.check_adam(my_adam)
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # <details><summary>Solution</summary>
 #
 # ```python
-# def my_rmsprop(x, s, grad, lr, beta2=0.99, eps=1e-8):
-#     s = beta2 * s + (1 - beta2) * grad * grad
-#     return x - lr * grad / (np.sqrt(s) + eps), s
+# def my_adam(x, state, grad, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+#     m, s, t = state
+#     m, s, t = beta1 * m + (1 - beta1) * grad, beta2 * s + (1 - beta2) * grad * grad, t + 1
+#     m_hat, s_hat = m / (1 - beta1**t), s / (1 - beta2**t)
+#     return x - lr * m_hat / (np.sqrt(s_hat) + eps), (m, s, t)
 # ```
 # </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): conventions, and where they differ
+#
+# Not needed for the rest of the notebook. # Each rule is tested against the algorithm PyTorch documents for `torch.optim` (for five to seven steps of
+# a fixed gradient sequence, the first step included; `tests/test_adaptive_steps.py`). Differences to know:
+# - **ε outside the root** everywhere, $\sqrt{s} + \varepsilon$, as in PyTorch; Keras and some papers put it inside, $\sqrt{s + \varepsilon}$.
+# - **Defaults** are PyTorch's: AdaGrad ε = 10⁻¹⁰; RMSProp β₂ = 0.99 (`alpha`), ε = 10⁻⁸; Adam β₁ = 0.9, β₂ = 0.999,
+#   ε = 10⁻⁸. PyTorch's Adagrad also has a learning-rate decay and a starting value of $s$, both 0 here.
+# - **Nesterov and momentum** use the summed velocity (PyTorch's `SGD` with `dampening=0`); PyTorch starts
+#   with $v = g$, the same as $v = 0$ followed by one update.
+# - **Bias correction**: Adam corrects $m$ and $s$; RMSProp and AdaGrad correct nothing (hence RMSProp's large
+#   first step). Classical momentum and Nesterov have the same start-up ramp as a moving average, which
+#   they do not correct: with a constant gradient g the summed velocity after t steps is $g(1-\beta^t)/(1-\beta)$
+#   (notebook 05: $v_1 = (1-\beta)g$ in the averaged form), so the first steps are short.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): heavy ball and Nesterov, both tuned
+#
+# Not needed for the rest of the notebook. Tuned over both η and β on this ravine, heavy ball needs fewer steps
+# (on a quadratic, well-tuned heavy ball is as fast as any momentum method can be):
+
+# %% slideshow={"slide_type": "-"}
+lr_grid, beta_grid = helpers.log_grid(0.001, 0.2, 300)[:, None], np.linspace(0.0, 0.99, 100)[None, :]
+for name, rule in (("heavy ball", steps.momentum_sum), ("Nesterov", nesterov)):
+    grid = helpers.run(ravine, rule, np.array(start), lr=lr_grid, beta=beta_grid, max_steps=3000, bound=100.0, tail=1)
+    steps_needed = np.where(grid.status == "converged", grid.steps, np.iinfo(int).max)
+    i, j = np.unravel_index(np.argmin(steps_needed), steps_needed.shape)
+    print(f"{name:10s}  fastest: {steps_needed[i, j]} steps at eta = {lr_grid[i, 0]:.3f}, beta = {beta_grid[0, j]:.2f}")
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# On a quadratic, well-tuned heavy ball is as fast as any momentum method can be; on convex problems in general
+# Nesterov's guarantees are the better ones.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -480,6 +489,9 @@ ex.check_rmsprop(my_rmsprop)
 # - D. Kingma, J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015: [arXiv:1412.6980](https://arxiv.org/abs/1412.6980).
 # - J. Duchi, E. Hazan, Y. Singer, "Adaptive Subgradient Methods", JMLR 12 (2011) (AdaGrad).
 # - I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and momentum in deep
-#   learning", ICML 2013 (Nesterov momentum as used here).
+#   learning", ICML 2013 (Nesterov momentum with the look-ahead gradient); Y. Bengio, N. Boulanger-Lewandowski,
+#   R. Pascanu, "Advances in optimizing recurrent networks", ICASSP 2013 (the change of variables used here).
+# - Y. Dauphin et al., "Identifying and attacking the saddle point problem in high-dimensional non-convex
+#   optimization", NeurIPS 2014.
 #
 # This is the last notebook of the collection. [Back to the overview](../README.md)
