@@ -51,6 +51,7 @@ def test_times_are_the_estimates_of_the_core_path():
         minutes = reading.estimate(path)
         assert re.search(rf"\| \d \| {path.name[:2]} · [^|]+\| {minutes} min \|", README), (path.name, minutes)
         assert f"**Time:** about {minutes} minutes" in path.read_text(encoding="utf-8"), (path.name, minutes)
+        assert minutes <= 60, f"{path.name}: the core path takes {minutes} minutes; move parts to 'Going further'"
 
 
 def test_the_time_estimate_counts_only_the_core_path():
@@ -67,3 +68,11 @@ def test_the_time_estimate_counts_only_the_core_path():
     # "## 1 · Core one two three" 7, "**Predict** which?" 2, the solution 0, "## Summary nine" 3: not the optional part
     assert found["words"] == 7 + 2 + 0 + 3
     assert found["code"] == 2 + 1 + 3 and found["prediction"] == 1 and found["coding"] == 1
+
+
+def test_the_readme_is_for_its_readers_and_links_what_moved():
+    """Students and lecturers first, under ~150 lines; the engineering lives in CONTRIBUTING.md and docs/."""
+    assert len(README.splitlines()) <= 150
+    for target in ("docs/lecture-plan.md", "docs/engineering.md", "CONTRIBUTING.md", "docs/cheatsheet.md"):
+        assert f"]({target})" in README, target
+        assert (ROOT / target).is_file(), target
