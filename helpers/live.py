@@ -112,7 +112,7 @@ def _lecture_css():
         "<style>"
         f".gd-lecture .widget-label, .gd-lecture .widget-readout, .gd-lecture .widget-toggle-button,"
         f" .gd-lecture .widget-checkbox label, .gd-lecture .jupyter-button {{font-size: {size}; line-height: 1.4;}}"
-        ".gd-lecture .widget-readout {min-width: 4.5em;}"
+        ".gd-lecture .widget-readout {min-width: 3.9em; margin-left: 2px;}"
         ".gd-lecture .widget-toggle-buttons .widget-toggle-button {height: auto;}"
         "</style>",
         layout=widgets.Layout(display="none"),

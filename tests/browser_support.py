@@ -556,6 +556,43 @@ DEMO_GEOMETRY_JS = """
 }
 """
 
+#: How a demo's controls are laid out: pairs of controls whose boxes overlap, labels and readouts that overlap
+#: one another or overflow their box (a readout running into the next label), and slider tracks narrower than
+#: ``minTrack`` px (a long label squeezing its slider to a dot).
+CONTROL_LAYOUT_JS = """
+(demo, minTrack) => {
+  const box = demo.querySelector('.widget-box, .widget-hbox, .jupyter-widgets.widget-container');
+  const rect = (el) => el.getBoundingClientRect();
+  const shown = (el) => el.offsetParent !== null && rect(el).width > 0;
+  const controls = Array.from(box.children).filter(shown);
+  const name = (el) => {
+    const label = el.querySelector('.widget-label');
+    const kind = el.className.split(' ').filter((c) => c.startsWith('widget-')).join('.');
+    return (label && label.textContent.trim()) || kind;
+  };
+  const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const found = {overlaps: [], texts: [], overflows: [], narrow: []};
+  controls.forEach((a, i) => controls.slice(i + 1).forEach((b) => {
+    if (overlap(rect(a), rect(b))) found.overlaps.push(`${name(a)} / ${name(b)}`);
+  }));
+  const texts = Array.from(box.querySelectorAll('.widget-label, .widget-readout'))
+    .filter((el) => shown(el) && el.textContent.trim());
+  texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+    if (overlap(rect(a), rect(b))) found.texts.push(`${a.textContent.trim()} / ${b.textContent.trim()}`);
+  }));
+  texts.forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1) found.overflows.push(el.textContent.trim());
+  });
+  box.querySelectorAll('.widget-slider').forEach((widget) => {
+    const track = widget.querySelector('.noUi-target');
+    if (track && rect(track).width < minTrack) {
+      found.narrow.push(`${name(widget)}: ${Math.round(rect(track).width)} px`);
+    }
+  });
+  return found;
+}
+"""
 # The Play widget's state as the page shows it: whether its button is showing "pause" (playing).
 PLAYING_JS = """
 (demo) => {

@@ -53,6 +53,7 @@ from browser_support import (
     BARRIER_JS,
     CELL_PROMPTS_JS,
     CHROMIUM_ARGS,
+    CONTROL_LAYOUT_JS,
     DEMO_GEOMETRY_JS,
     DEMOS_READY_JS,
     DIAGNOSE_JS,
@@ -109,6 +110,8 @@ CHANGE_TIMEOUT_S = 30
 # Two figures are the same picture when at most this fraction of pixels differ visibly (a cached background
 # redrawn may move antialiased pixels by a few levels; one more iterate on a plot changes far more pixels).
 SAME_FIGURE_FRACTION = 2e-5
+#: Narrowest slider track a viewer can still drag with some precision (px), in both modes.
+MIN_TRACK_PX = 120
 
 # JavaScript console errors that say nothing about the notebooks: (pattern for the message, pattern for
 # the URL it refers to). Keep this short and specific; none has been needed with JupyterLab 4.6 here.
@@ -247,6 +250,7 @@ def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, capsys):
             demo.quiet()
             geometry = locator.evaluate(DEMO_GEOMETRY_JS)
             page.screenshot(path=LECTURE_SHOTS / f"{name}.png")
+            assert_controls_laid_out(locator, name, "lecture")
             assert geometry["height"] <= geometry["window"], (
                 f"{name}: the demo is {geometry['height']:.0f} px tall, the notebook shows {geometry['window']:.0f} px "
                 "at 1280×720: it does not fit without scrolling")
@@ -560,7 +564,16 @@ def click_on_figure(demo, labels, where):
     return f"browser click demo={demo.name} {values} shown_after_ms={elapsed:.0f}"
 
 
+def assert_controls_laid_out(locator, name, mode):
+    """No two controls of the demo overlap, no label or readout overlaps another or overflows its box, and
+    no slider track is narrower than MIN_TRACK_PX."""
+    found = locator.evaluate(CONTROL_LAYOUT_JS, MIN_TRACK_PX)
+    problems = [f"{kind}: {', '.join(items)}" for kind, items in found.items() if items]
+    assert not problems, f"{name} ({mode} mode): controls collide: " + "; ".join(problems)
+
+
 def exercise_demo(page, locator, name):
+    assert_controls_laid_out(locator, name, "normal")
     demo = Demo(page, locator, name)
     enabled = [i for i, slider in enumerate(demo.sliders) if not slider["disabled"]]
     for i in enabled:

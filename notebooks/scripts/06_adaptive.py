@@ -370,8 +370,9 @@ for label, objective, rule, x_start, hyper in cases:
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Try it: the race
 #
-# Six methods from one start: the surface, the two learning rates, β₁ (momentum, Nesterov, Adam's m), β₂ (RMSProp,
-# Adam's s) and the start (sliders, or a click on the contours). Things to look for:
+# Six methods from one start: the surface, two learning rates ("η: gradient" for gradient descent, momentum and
+# Nesterov; "η: adaptive" for AdaGrad, RMSProp and Adam), β₁ (momentum, Nesterov, Adam's m), β₂ (RMSProp, Adam's s)
+# and the start (sliders, or a click on the contours). Things to look for:
 # - Rosenbrock: raise η of the gradient methods to 0.003: momentum arrives sooner, Nesterov diverges; at
 #   0.004 both diverge. Lower β₂ to 0.9: Adam arrives sooner (near step 190 instead of 630), then keeps
 #   bouncing;
