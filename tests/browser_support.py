@@ -21,9 +21,6 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-#: The project's Jupyter server settings (the gd_nodelay extension), as tools/start.sh uses them.
-SERVER_CONFIG = Path(__file__).resolve().parents[1] / "tools" / "jupyter"
-
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 INSTALL_HINT = (
     "the browser tests need Chromium: on Debian/Ubuntu `sudo apt-get install chromium` "
@@ -66,15 +63,15 @@ def free_port():
 class LabServer:
     """JupyterLab on a free loopback port, no token, serving a temporary copy of a notebooks folder.
 
-    Use as a context manager; leaving it shuts every kernel down and stops the server. It reads the
-    project's server settings from ``config_path`` (as ``tools/start.sh`` does; None: only its own
-    temporary config folder, ``workdir/config``); ``env={"GD_NODELAY": "0"}`` switches their tuning off.
+    Use as a context manager; leaving it shuts every kernel down and stops the server. Its Jupyter config
+    is the environment's (``<prefix>/etc/jupyter``, where installing the helpers package puts the project's
+    server settings) and a temporary user config folder, ``workdir/config``; ``env={"GD_NODELAY": "0"}``
+    switches the TCP_NODELAY tuning off.
     """
 
-    def __init__(self, notebooks, workdir, python=sys.executable, env=None, config_path=SERVER_CONFIG):
+    def __init__(self, notebooks, workdir, python=sys.executable, env=None):
         self.notebooks = Path(notebooks)
         self.extra_env = dict(env or {})
-        self.config_path = config_path
         self.workdir = Path(workdir)
         self.python = python
         self.root = self.workdir / "root"
@@ -102,8 +99,6 @@ class LabServer:
         # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
         for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE", "GD_NODELAY"):
             env.pop(name, None)
-        if self.config_path is not None:
-            env["JUPYTER_CONFIG_PATH"] = str(self.config_path)
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
             ("JUPYTER_DATA_DIR", "data"),

@@ -22,7 +22,8 @@ from browser_support import disabled_plugins, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-FAVICON_PLUGIN = "@jupyterlab/application-extension:faviconbusy"
+#: JupyterLab plugins the package's page config switches off: the busy favicon and the news pop-up.
+QUIET_PAGE = {"@jupyterlab/application-extension:faviconbusy", "@jupyterlab/apputils-extension:announcements"}
 
 
 def digest(paths):
@@ -96,10 +97,11 @@ def test_start_serves_the_root_and_works_on_copies(work, tmp_path):
         assert status == 200 and "Gradient descent" in json.loads(body)["content"]
         assert get(lab.url(f"lab/tree/notebooks/{NOTEBOOKS[0].name}"))[0] == 200
         assert get(lab.url(f"api/contents/{work.name}/{NOTEBOOKS[0].name}"))[0] == 200
-        # tools/jupyter/labconfig: no favicon flipping with every kernel message.
-        assert FAVICON_PLUGIN in disabled_plugins(get(lab.url("lab"))[1])
-    # The server read tools/jupyter/: TCP_NODELAY on kernel websockets (tests/test_nodelay.py times it).
-    assert "gd_nodelay: TCP_NODELAY on for kernel websockets" in (tmp_path / "start.log").read_text(encoding="utf-8")
+        # The package's page config: no favicon flipping with every kernel message, no news pop-up.
+        assert QUIET_PAGE <= disabled_plugins(get(lab.url("lab"))[1])
+    # The package's server extension: TCP_NODELAY on kernel websockets (tests/test_nodelay.py times it).
+    log = (tmp_path / "start.log").read_text(encoding="utf-8")
+    assert "gd_server: TCP_NODELAY on for kernel websockets" in log
     # A student's edit survives the next start: copies are never overwritten.
     edited = work / NOTEBOOKS[0].name
     edited.write_text(edited.read_text(encoding="utf-8").replace("Gradient descent", "My notes"), encoding="utf-8")
