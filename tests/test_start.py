@@ -49,7 +49,8 @@ class Started:
                           ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
                           ("JUPYTERLAB_SETTINGS_DIR", "settings")]:
             env[name] = str(tmp / sub)
-        cmd = ["bash", str(ROOT / "tools" / "start.sh"), "--no-browser", "--allow-root", "--ip=127.0.0.1",
+        # No --allow-root: run as root (as here, in a container), start.sh must pass it itself.
+        cmd = ["bash", str(ROOT / "tools" / "start.sh"), "--no-browser", "--ip=127.0.0.1",
                f"--port={self.port}", "--port-retries=0", "--IdentityProvider.token="]
         self.log = open(tmp / "start.log", "ab")  # noqa: SIM115 - closed in __exit__
         self.proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -102,6 +103,8 @@ def test_start_serves_the_root_and_works_on_copies(work, tmp_path):
     # The package's server extension: TCP_NODELAY on kernel websockets (tests/test_nodelay.py times it).
     log = (tmp_path / "start.log").read_text(encoding="utf-8")
     assert "gd_server: TCP_NODELAY on for kernel websockets" in log
+    if os.geteuid() == 0:
+        assert "start.sh: running as root, so JupyterLab gets --allow-root" in log
     # A student's edit survives the next start: copies are never overwritten.
     edited = work / NOTEBOOKS[0].name
     edited.write_text(edited.read_text(encoding="utf-8").replace("Gradient descent", "My notes"), encoding="utf-8")

@@ -7,7 +7,8 @@
 # JupyterLab's autosave can never touch the originals (they are the tests' regression baseline).
 # To start a notebook afresh, delete your copy in my-notebooks/ and run this script again.
 #
-# Extra arguments go to JupyterLab, e.g. --port=8890 --no-browser, or --allow-root in a container.
+# Extra arguments go to JupyterLab, e.g. --port=8890 --no-browser. Run as root (in a container), it passes
+# --allow-root itself (JupyterLab refuses to start as root without it) and says so.
 # GD_LECTURE_MODE=1 bash tools/start.sh opens every notebook in lecture (projector) mode.
 # The server tuning comes with the helpers package (its gd_server extension and JupyterLab page config,
 # installed into .venv/etc/jupyter; see gd_server/__init__.py): TCP_NODELAY on kernel websockets, so a widget
@@ -26,4 +27,10 @@ for original in notebooks/*.ipynb; do
     fi
 done
 first="$(cd "$WORK" && ls ./*.ipynb | head -n 1)"
-exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$ROOT" "$(realpath --relative-to="$ROOT" "$WORK/${first#./}")" "$@"
+extra=()
+if [ "$(id -u)" -eq 0 ] && [[ " $* " != *" --allow-root "* ]]; then
+    echo "start.sh: running as root, so JupyterLab gets --allow-root (it refuses to run as root without it)"
+    extra=(--allow-root)
+fi
+exec "$VENV/bin/jupyter" lab --ServerApp.root_dir="$ROOT" "${extra[@]}" \
+    "$(realpath --relative-to="$ROOT" "$WORK/${first#./}")" "$@"
