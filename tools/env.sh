@@ -23,8 +23,8 @@ ensure_env() {
         fi
     fi
     local stamp="$VENV/.installed" want
-    want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/pyproject.toml" \
-        "$ROOT/helpers/_version.py" "$ROOT"/jupyter-config/*/*.json "$ROOT"/jupyter-config/*/*/*.json | sha256sum)"
+    want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/hub/requirements.txt" \
+        "$ROOT/pyproject.toml" "$ROOT/helpers/_version.py" "$ROOT"/jupyter-config/*/*.json "$ROOT"/jupyter-config/*/*/*.json | sha256sum)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         echo "Installing the pinned requirements and helpers into $VENV ..."
         if [ -x "$VENV/bin/pip" ]; then
