@@ -13,8 +13,10 @@ def links():
     return tool("links")
 
 
-def test_the_readme_badge_is_written_from_the_setting(links):
-    assert links.write_readme(write=False), "run: python tools/links.py"
+def test_the_links_are_written_from_the_setting(links):
+    assert links.write_links(write=False), "run: python tools/links.py"
+    values = links.VALUES.read_text(encoding="utf-8")
+    assert f'defaultUrl: "/git-pull?{links.nbgitpuller_query(branch="main")}"' in values
     readme = links.README.read_text(encoding="utf-8")
     block = readme.split(links.START, 1)[1].split(links.END, 1)[0]
     assert links.binder_url("01_square.ipynb") in block

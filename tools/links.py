@@ -1,13 +1,15 @@
 """Every link to this repository from its one setting, ``[project.urls] Repository`` in ``pyproject.toml``.
 
-    python tools/links.py                 # write the README's Binder badge (between its links: markers)
-    python tools/links.py --check         # exit 1 if the README's badge is out of date
+    python tools/links.py                 # write the README's Binder badge and the hub's nbgitpuller default URL
+    python tools/links.py --check         # exit 1 if either is out of date
     python tools/links.py nbgitpuller https://hub.example.edu [notebooks/01_square.ipynb] [--branch main]
 
 The nbgitpuller link opens the notebook in JupyterLab on that hub after pulling (the first time: cloning)
 the repository into the student's home folder, a working copy of their own; a later click pulls new
-commits and keeps the student's changes (nbgitpuller's merge rules). ``tools/gallery.py`` takes its
-"Open on Binder" links from here too. While the setting still holds the placeholder address, the README
+commits and keeps the student's changes (nbgitpuller's merge rules). The same link, hub-relative, is the
+default URL of the Zero to JupyterHub values (``hub/z2jh-values.yaml``, written here) and of
+``hub/jupyterhub_config.py`` (which reads the URL from the installed package). ``tools/gallery.py`` takes
+its "Open on Binder" links from here too. While the setting still holds the placeholder address, the README
 says so under the badge.
 """
 
@@ -22,6 +24,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+VALUES = ROOT / "hub" / "z2jh-values.yaml"
+BRANCH = "main"
 #: The address the repository had before its real one was known: links to it lead nowhere yet.
 PLACEHOLDER = "https://github.com/gradient-descent-notebooks/gradient-descent-notebooks"
 START, END = "<!-- links:start -->", "<!-- links:end -->"
@@ -75,16 +79,22 @@ def badge_block(url=None):
     return "\n".join([*lines, END])
 
 
-def write_readme(write=True):
-    """Put the badge block into the README; returns True when it was already up to date."""
-    text = README.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+def _rewrite(path, pattern, replacement, write):
+    text = path.read_text(encoding="utf-8")
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no {START} … {END} block")
-    new = pattern.sub(lambda _: badge_block(), text, count=1)
+        raise SystemExit(f"{path.relative_to(ROOT)} has no place for the links ({pattern.pattern})")
+    new = pattern.sub(lambda _: replacement, text, count=1)
     if write and new != text:
-        README.write_text(new, encoding="utf-8")
+        path.write_text(new, encoding="utf-8")
     return new == text
+
+
+def write_links(write=True):
+    """Write the README's badge block and the hub values' default URL; True when both were up to date."""
+    readme = _rewrite(README, re.compile(re.escape(START) + ".*?" + re.escape(END), re.S), badge_block(), write)
+    values = _rewrite(VALUES, re.compile(r'^  defaultUrl: ".*"$', re.M),
+                      f'  defaultUrl: "/git-pull?{nbgitpuller_query(branch=BRANCH)}"', write)
+    return readme and values
 
 
 def main(argv=None):
@@ -99,9 +109,10 @@ def main(argv=None):
     if args.command == "nbgitpuller":
         print(nbgitpuller_url(args.hub_url, args.notebook, branch=args.branch))
         return 0
-    fresh = write_readme(write=not args.check)
+    fresh = write_links(write=not args.check)
     if args.check and not fresh:
-        print("README.md's Binder badge is out of date: run python tools/links.py", file=sys.stderr)
+        print("the README's Binder badge or the hub's default URL is out of date: run python tools/links.py",
+              file=sys.stderr)
         return 1
     return 0
 
