@@ -60,7 +60,41 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class LabServer:
+def stop_group(proc, timeout=30):
+    """Stop a process started with ``start_new_session=True`` and all it started: SIGTERM, then SIGKILL."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+class Running:
+    """A server on loopback port ``port``, logging to ``log_path``; a context manager: ``start()`` on entry,
+    ``stop()`` on exit."""
+
+    port = None
+    log_path = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def log_tail(self, chars=4000):
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def url(self, path=""):
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+
+class LabServer(Running):
     """JupyterLab on a free loopback port, no token, serving a temporary copy of a notebooks folder.
 
     Use as a context manager; leaving it shuts every kernel down and stops the server. Its Jupyter config
@@ -81,13 +115,6 @@ class LabServer:
         self._xsrf = None
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
     def start(self, attempts=3):
         shutil.copytree(self.notebooks, self.root / self.notebooks.name, ignore=shutil.ignore_patterns(".*"))
         settings = self.workdir / "settings"
@@ -157,16 +184,7 @@ class LabServer:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
-    def log_tail(self, chars=4000):
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
-
     # -- REST API --------------------------------------------------------------------------------
-    def url(self, path=""):
-        return f"http://127.0.0.1:{self.port}/{path}"
-
     def served(self, notebook):
         """The served copy of ``notebook`` (what the page shows; the original may change meanwhile)."""
         return self.root / self.notebooks.name / Path(notebook).name

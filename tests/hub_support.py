@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ import uuid
 from pathlib import Path
 
 import psutil
-from browser_support import free_port
+from browser_support import Running, free_port, stop_group
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 from support import tool
 
@@ -61,7 +60,7 @@ def origin_repository(folder, branch="main"):
     return repo.as_uri()
 
 
-class Hub:
+class Hub(Running):
     """JupyterHub from ``hub/jupyterhub_config.py`` on a free loopback port, in ``workdir``; a context manager.
 
     ``cull_idle_after`` is the culler's timeout (s); ``activity_interval`` how often (s) each server tells
@@ -87,13 +86,6 @@ class Hub:
         self.activity_interval = activity_interval
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
     def _write_config(self):
         proxy = proxy_command()
         if proxy is None:
@@ -145,12 +137,7 @@ class Hub:
         if self.proc is None:
             return
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the hub stops the servers and the proxy, then exits
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+            stop_group(self.proc, timeout=60)  # on SIGTERM the hub stops the servers and the proxy, then exits
         with_leftovers = [p for p in psutil.process_iter(["environ"]) if self._ours(p)]
         for process in with_leftovers:  # a server or kernel the hub did not stop (it was killed)
             process.kill()
@@ -162,16 +149,7 @@ class Hub:
         except (psutil.Error, AttributeError):
             return False
 
-    def log_tail(self, chars=6000):
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
-
     # -- REST API --------------------------------------------------------------------------------
-    def url(self, path=""):
-        return f"http://127.0.0.1:{self.port}/{path}"
-
     def request(self, method, path, body=None, timeout=60):
         """A request to the hub or (``user/<name>/…``) a user's server, with the test's token; (status, bytes)."""
         data = None if body is None else json.dumps(body).encode()

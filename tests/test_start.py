@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -18,7 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from browser_support import disabled_plugins, free_port
+from browser_support import disabled_plugins, free_port, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -71,12 +70,7 @@ class Started:
         raise AssertionError("JupyterLab from tools/start.sh did not answer within 120 s")
 
     def __exit__(self, *exc):
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        stop_group(self.proc)
         self.log.close()
 
 
