@@ -27,12 +27,11 @@ INSTALL_HINT = (
     "(or set CHROMIUM_PATH to a Chromium/Chrome binary); Playwright's own browser download is not needed"
 )
 
-# JupyterLab user settings for the test server (its settings folder is temporary).
+# JupyterLab user settings for the test server (its settings folder is temporary). Nothing about JupyterLab's
+# news: the package's page config switches the announcements off, as on a student's first start (checked).
 LAB_SETTINGS = {
     # Never write the served copy back on a timer (and nothing is ever saved into the repository).
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False, "confirmClosingDocument": False},
-    # No "get notified about Jupyter news?" prompt and no update check: the test runs offline.
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 
