@@ -1,8 +1,8 @@
 """The demos' figures in real JupyterLab: drag frames/s and settle times, against the server's ceiling.
 
 The browser test (``tests/test_browser.py``) checks that every slider of every demo works; this measures.
-For a server with the project's TCP_NODELAY tuning (``tools/jupyter/gd_nodelay.py``) and one without it
-(``GD_NODELAY=0``; the other settings of ``tools/jupyter/`` stay), notebook by notebook:
+For a server with the project's TCP_NODELAY tuning (``gd_server``, installed with the package) and one
+without it (``GD_NODELAY=0``; the package's other server settings stay), notebook by notebook:
 
 - the ceiling, just before the notebook's demos (the machines are shared: a ceiling measured minutes
   earlier may have seen another load): a generated notebook (in the server's temporary folder, never in
@@ -42,7 +42,7 @@ from browser_support import (  # noqa: E402
     write_ceiling_notebook,
 )
 
-#: The server's environment with the TCP_NODELAY tuning of tools/jupyter/gd_nodelay.py on and off.
+#: The server's environment with the TCP_NODELAY tuning of gd_server on and off.
 NODELAY = {"on": {}, "off": {"GD_NODELAY": "0"}}
 
 

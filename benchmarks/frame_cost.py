@@ -8,8 +8,8 @@ synthetic frame cost: the kernel busy for 0, 4, 8 or 16 ms, then the frame. Each
 
 So it says what a demo's kernel time per frame (benchmarks/widget_latency.py) allows on this machine, apart
 from anything else a demo does. Needs Chromium and Playwright, as the browser test does; the project's
-server settings (tools/jupyter) are on. Run: ``python benchmarks/frame_cost.py [runs]``. Timings are
-printed, never asserted.
+server settings (gd_server, installed with the package) are on. Run: ``python benchmarks/frame_cost.py [runs]``.
+Timings are printed, never asserted.
 """
 
 from __future__ import annotations

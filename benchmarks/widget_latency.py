@@ -15,14 +15,45 @@ from __future__ import annotations
 
 import statistics
 import sys
+from unittest import mock
 
+import comm
 import matplotlib
+from jupyter_client.session import Session
+from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
 matplotlib.use("Agg")
 
 from helpers.demos import benchmark_cases, time_updates  # noqa: E402
 
 NAIVE_SAMPLES = 15  # the naive path is slow; a subset of the sweep gives a stable median
+BYTES_SAMPLES = 15
+
+
+def ws_size(session, parent, msg_type, content, metadata=None, buffers=()):
+    """Bytes of one kernel message on the websocket (v1 protocol), with the headers a kernel sends."""
+    msg = session.msg(msg_type, content=content, parent=parent, metadata=metadata or {})
+    return len(serialize_msg_to_ws_v1([*map(session.pack, (msg["header"], msg["parent_header"], msg["metadata"],
+                                                             msg["content"])), *buffers], "iopub"))
+
+
+def frame_bytes(demo, control, values):
+    """Per value: the bytes the update sends to the page (see the module docstring)."""
+    session = Session(username="student")
+    parent = session.msg("comm_msg", content={})  # the page's message that moves the slider
+    sent = []
+
+    def publish(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        content = {"data": data, "comm_id": self.comm_id, **keys}
+        sent.append(ws_size(session, parent, msg_type, content, metadata, [bytes(b) for b in buffers or ()]))
+
+    sizes = []
+    with mock.patch.object(comm.DummyComm, "publish_msg", publish):
+        for value in values:
+            sent[:] = [ws_size(session, parent, "status", {"execution_state": state}) for state in ("busy", "idle")]
+            demo.controls[control].value = value
+            sizes.append(sum(sent))
+    return sizes
 
 
 def main():
@@ -32,7 +63,9 @@ def main():
         fast = statistics.median(time_updates(demo, control, values))
         stride = max(1, len(values) // NAIVE_SAMPLES)
         naive = statistics.median(time_updates(demo, control, values[::stride], naive=True))
-        print(f"demo={name} median_ms={fast:.1f} naive_median_ms={naive:.1f} ratio={naive / fast:.1f}", flush=True)
+        sizes = frame_bytes(demo, control, values[1::max(1, len(values) // BYTES_SAMPLES)])
+        print(f"demo={name} median_ms={fast:.1f} naive_median_ms={naive:.1f} ratio={naive / fast:.1f} "
+              f"bytes_per_frame={statistics.median(sizes):.0f} png_bytes={len(demo.live.png)}", flush=True)
     return 0
 
 

@@ -9,9 +9,12 @@ both return one record, a ``Run``. Around them, one module per concern: ``object
 line fit of notebooks 04–05), ``network`` (the sigmoid network and backpropagation), ``data``
 (synthetic data sets), ``plotting`` (house style, palette, lecture mode), ``live`` and ``demo`` (fast
 widgets), ``demos`` (one interactive demo per notebook) and ``exercises`` (the self-checks).
+``check_version``, called in each notebook's setup cell, says in one line when the installed helpers are
+not the version the notebook was written for (``__version__``).
 """
 
 from . import averages, data, network, outcomes, plotting, regression, steps, theory
+from ._version import __version__, check_version
 from .epochs import run_epochs
 from .objectives import Quadratic2D, Quartic, Square
 from .outcomes import classify_run, outcome_map
@@ -23,7 +26,9 @@ __all__ = [
     "Quartic",
     "Run",
     "Square",
+    "__version__",
     "averages",
+    "check_version",
     "classify_run",
     "data",
     "lecture_mode",

@@ -21,21 +21,17 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-#: The project's Jupyter server settings (the gd_nodelay extension), as tools/start.sh uses them.
-SERVER_CONFIG = Path(__file__).resolve().parents[1] / "tools" / "jupyter"
-
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 INSTALL_HINT = (
     "the browser tests need Chromium: on Debian/Ubuntu `sudo apt-get install chromium` "
     "(or set CHROMIUM_PATH to a Chromium/Chrome binary); Playwright's own browser download is not needed"
 )
 
-# JupyterLab user settings for the test server (its settings folder is temporary).
+# JupyterLab user settings for the test server (its settings folder is temporary). Nothing about JupyterLab's
+# news: the package's page config switches the announcements off, as on a student's first start (checked).
 LAB_SETTINGS = {
     # Never write the served copy back on a timer (and nothing is ever saved into the repository).
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False, "confirmClosingDocument": False},
-    # No "get notified about Jupyter news?" prompt and no update check: the test runs offline.
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 
@@ -63,18 +59,52 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class LabServer:
+def stop_group(proc, timeout=30):
+    """Stop a process started with ``start_new_session=True`` and all it started: SIGTERM, then SIGKILL."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+class Running:
+    """A server on loopback port ``port``, logging to ``log_path``; a context manager: ``start()`` on entry,
+    ``stop()`` on exit."""
+
+    port = None
+    log_path = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def log_tail(self, chars=4000):
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return "(no log)"
+
+    def url(self, path=""):
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+
+class LabServer(Running):
     """JupyterLab on a free loopback port, no token, serving a temporary copy of a notebooks folder.
 
-    Use as a context manager; leaving it shuts every kernel down and stops the server. It reads the
-    project's server settings from ``config_path`` (as ``tools/start.sh`` does; None: only its own
-    temporary config folder, ``workdir/config``); ``env={"GD_NODELAY": "0"}`` switches their tuning off.
+    Use as a context manager; leaving it shuts every kernel down and stops the server. Its Jupyter config
+    is the environment's (``<prefix>/etc/jupyter``, where installing the helpers package puts the project's
+    server settings) and a temporary user config folder, ``workdir/config``; ``env={"GD_NODELAY": "0"}``
+    switches the TCP_NODELAY tuning off.
     """
 
-    def __init__(self, notebooks, workdir, python=sys.executable, env=None, config_path=SERVER_CONFIG):
+    def __init__(self, notebooks, workdir, python=sys.executable, env=None):
         self.notebooks = Path(notebooks)
         self.extra_env = dict(env or {})
-        self.config_path = config_path
         self.workdir = Path(workdir)
         self.python = python
         self.root = self.workdir / "root"
@@ -84,13 +114,6 @@ class LabServer:
         self._xsrf = None
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
     def start(self, attempts=3):
         shutil.copytree(self.notebooks, self.root / self.notebooks.name, ignore=shutil.ignore_patterns(".*"))
         settings = self.workdir / "settings"
@@ -102,8 +125,6 @@ class LabServer:
         # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
         for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE", "GD_NODELAY"):
             env.pop(name, None)
-        if self.config_path is not None:
-            env["JUPYTER_CONFIG_PATH"] = str(self.config_path)
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
             ("JUPYTER_DATA_DIR", "data"),
@@ -162,16 +183,7 @@ class LabServer:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
-    def log_tail(self, chars=4000):
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
-
     # -- REST API --------------------------------------------------------------------------------
-    def url(self, path=""):
-        return f"http://127.0.0.1:{self.port}/{path}"
-
     def served(self, notebook):
         """The served copy of ``notebook`` (what the page shows; the original may change meanwhile)."""
         return self.root / self.notebooks.name / Path(notebook).name

@@ -8,6 +8,7 @@ import inspect
 import io
 import pathlib
 import pkgutil
+import sys
 
 import numpy as np
 from PIL import Image
@@ -34,7 +35,10 @@ def pixels(png):
 
 
 def tool(name):
-    """``tools/<name>.py`` loaded as a module (the tools are scripts, not a package)."""
+    """``tools/<name>.py`` loaded as a module (the tools are scripts, not a package; as when one is run, the
+    others are importable by name: ``tools/`` is on the path)."""
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.append(str(ROOT / "tools"))
     spec = importlib.util.spec_from_file_location(f"tools_{name}", ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -195,6 +195,8 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
         run_all_cells(page, served)
         demos = find_demos(page, served)
         assert_no_console_errors(console_errors, "while running the notebook")
+        # A first start with fresh settings: JupyterLab's news prompt would sit over the demos (it is off).
+        assert page.get_by_text("get notified about official Jupyter news").count() == 0
         for name, demo in demos:
             result = exercise_demo(page, demo, name)
             lines.append(f"browser check demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f}")

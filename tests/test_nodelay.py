@@ -1,29 +1,32 @@
-"""TCP_NODELAY on kernel websockets (``tools/jupyter/gd_nodelay.py``): the hook, its off switch, Binder.
+"""The server tuning that installs with the package (``gd_server``): the TCP_NODELAY hook, its off switch, and
+a real server that gets it from ``pip install`` alone.
 
 Unit tests drive the extension with stand-in server objects: it wraps the server's kernel websocket
 connection class so that ``connect`` first sets no-delay; ``GD_NODELAY=0`` leaves the server as it is;
 a server without the hook (another jupyter_server version) starts as usual and says so once in its log.
 
-The Binder test builds the Jupyter config as Binder does, by running ``binder/postBuild`` (into a
-temporary config folder), starts JupyterLab with that config alone, and times kernel round trips over
-the kernel websocket: an execute request until its "idle" status. With Nagle's algorithm on, the small
-messages after the first wait for the client's delayed ACK (≈40 ms on Linux; ≈48 ms per round trip
-here), with TCP_NODELAY a round trip takes a few ms. It prints both medians and asserts that the server
-set TCP_NODELAY on the kernel's websocket (its log says so per connection), not a time. It runs
-with whatever Python runs pytest: ``.ci/run`` runs it again in the fresh Binder-like environment.
+The installed-package test starts JupyterLab with no extra config path (only the environment's
+``<prefix>/etc/jupyter``, where installing the package puts ``jupyter-config/``, and an empty user config
+folder) and times kernel round trips over the kernel websocket: an execute request until its "idle" status.
+With Nagle's algorithm on, the small messages after the first wait for the client's delayed ACK (≈40 ms on
+Linux; ≈48 ms per round trip here), with TCP_NODELAY a round trip takes a few ms. It prints both medians
+and asserts what the server did, not a time: TCP_NODELAY set on the kernel's websocket (its log says so per
+connection), kernels started with ``JUPYTER_WIDGETS_ECHO=0``, the busy favicon and the news pop-up off in
+the page config. It runs with whatever Python runs pytest: ``.ci/run`` runs it again in a fresh environment
+built as Binder builds it (``pip install -r binder/requirements.txt``, a plain install of the package).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
+import importlib
 import json
 import logging
-import os
 import statistics
-import subprocess
+import sys
 import time
+import tomllib
 import urllib.request
 import uuid
 from pathlib import Path
@@ -31,15 +34,12 @@ from pathlib import Path
 import pytest
 from browser_support import LabServer, disabled_plugins
 
+import gd_server
+
 ROOT = Path(__file__).resolve().parents[1]
 ECHOES = 30
-
-
-def load_extension():
-    spec = importlib.util.spec_from_file_location("gd_nodelay", ROOT / "tools" / "jupyter" / "gd_nodelay.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+#: JupyterLab plugins the package's page config switches off: the busy favicon and the news pop-up.
+QUIET_PAGE = {"@jupyterlab/application-extension:faviconbusy", "@jupyterlab/apputils-extension:announcements"}
 
 
 class Handler:
@@ -71,7 +71,8 @@ class Server:
 @pytest.fixture
 def nodelay(monkeypatch):
     monkeypatch.delenv("GD_NODELAY", raising=False)
-    return load_extension()
+    monkeypatch.setenv("JUPYTER_WIDGETS_ECHO", "0")  # the extension sets it when missing; keep the test's own
+    return importlib.reload(gd_server)
 
 
 def test_connect_sets_nodelay_first(nodelay, caplog):
@@ -102,7 +103,7 @@ def test_a_server_without_the_hook_starts_and_says_so_once(nodelay, settings, ca
     with caplog.at_level(logging.INFO):
         nodelay._load_jupyter_server_extension(Server(settings))
     assert settings == before  # left as it was
-    messages = [r.getMessage() for r in caplog.records]
+    messages = [r.getMessage() for r in caplog.records if "TCP_NODELAY" in r.getMessage()]
     assert len(messages) == 1 and "TCP_NODELAY on kernel websockets is off" in messages[0]
 
 
@@ -120,7 +121,33 @@ def test_gd_nodelay_other_values_keep_it_on(nodelay):
     assert nodelay.enabled({}) and nodelay.enabled({"GD_NODELAY": "1"}) and nodelay.enabled({"GD_NODELAY": ""})
 
 
-# -- Binder-like: the config postBuild writes, a real server, real round trips --------------------------
+def test_kernels_get_no_widget_echo_unless_the_environment_says_otherwise(nodelay, monkeypatch):
+    monkeypatch.delenv("JUPYTER_WIDGETS_ECHO")
+    nodelay._load_jupyter_server_extension(Server({}))
+    assert nodelay.os.environ["JUPYTER_WIDGETS_ECHO"] == "0"
+    monkeypatch.setenv("JUPYTER_WIDGETS_ECHO", "1")
+    nodelay._load_jupyter_server_extension(Server({}))
+    assert nodelay.os.environ["JUPYTER_WIDGETS_ECHO"] == "1"
+
+
+def test_the_package_installs_the_settings_where_every_jupyter_server_reads_them():
+    """pyproject's data files: the two JSON files of jupyter-config/ into <prefix>/etc/jupyter (a plain install;
+    tools/env.sh copies them after its editable install, which leaves data files out)."""
+    table = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    installed = {}
+    for folder, files in table.items():
+        for name in files:
+            source = json.loads((ROOT / name).read_text())
+            assert json.loads(Path(sys.prefix, folder, Path(name).name).read_text()) == source, name
+            installed[folder] = source
+    server = installed["etc/jupyter/jupyter_server_config.d"]
+    assert server["ServerApp"]["jpserver_extensions"] == {"gd_server": True}
+    assert server["LabApp"]["news_url"] is None  # the server never fetches JupyterLab's news feed
+    page = installed["etc/jupyter/labconfig/page_config.d"]["disabledExtensions"]
+    assert {name for name, off in page.items() if off} == QUIET_PAGE
+
+
+# -- the package alone: a real server with no extra config path, real round trips ----------------------
 def execute_request(session, code="pass"):
     header = {"msg_id": uuid.uuid4().hex, "username": "test", "session": session, "msg_type": "execute_request",
               "version": "5.3", "date": ""}
@@ -129,24 +156,28 @@ def execute_request(session, code="pass"):
     return {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
 
 
-async def kernel_echo_ms(lab, kernel_id, count, warmup=3):
-    """Milliseconds from sending an execute request on the kernel websocket to its "idle" status, per request."""
+async def kernel_echo_ms(lab, kernel_id, count, warmup=3, code="pass"):
+    """Milliseconds from sending an execute request on the kernel websocket to its "idle" status, per request,
+    and the text the requests printed."""
     from tornado.websocket import websocket_connect
 
     session = uuid.uuid4().hex
     ws = await websocket_connect(f"ws://127.0.0.1:{lab.port}/api/kernels/{kernel_id}/channels?session_id={session}")
-    times = []
+    times, printed = [], []
     try:
         for _ in range(warmup + count):
-            request = execute_request(session)
+            request = execute_request(session, code)
             start = time.perf_counter()
             ws.write_message(json.dumps(request))
             while True:
                 reply = await asyncio.wait_for(ws.read_message(), timeout=30)
                 assert reply is not None, "the kernel websocket closed"
                 msg = json.loads(reply)
-                if (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-                        and msg["parent_header"].get("msg_id") == request["header"]["msg_id"]):
+                if msg["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+                    continue
+                if msg["msg_type"] == "stream":
+                    printed.append(msg["content"]["text"])
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                     break
             times.append(1000.0 * (time.perf_counter() - start))
     finally:
@@ -156,37 +187,31 @@ async def kernel_echo_ms(lab, kernel_id, count, warmup=3):
         with contextlib.suppress(asyncio.TimeoutError):
             while await asyncio.wait_for(ws.read_message(), timeout=5) is not None:
                 pass
-    return times[warmup:]
-
-
-def binder_config(workdir):
-    """Run binder/postBuild as repo2docker would, with the config folder LabServer gives the server."""
-    environ = dict(os.environ, HOME=str(workdir / "home"), JUPYTER_CONFIG_DIR=str(workdir / "config"))
-    environ.pop("GD_NODELAY", None)
-    subprocess.run(["bash", str(ROOT / "binder" / "postBuild")], env=environ, check=True, capture_output=True)
+    return times[warmup:], "".join(printed)
 
 
 def median_echo(workdir, env=None):
-    binder_config(workdir)
-    (workdir / "notebooks").mkdir()
-    with LabServer(workdir / "notebooks", workdir, env=env, config_path=None) as lab:
+    (workdir / "notebooks").mkdir(parents=True)
+    with LabServer(workdir / "notebooks", workdir, env=env) as lab:
         kernel = lab.api("POST", "api/kernels")
-        times = asyncio.run(kernel_echo_ms(lab, kernel["id"], ECHOES))
+        code = "import os; print(os.environ.get('JUPYTER_WIDGETS_ECHO'))"
+        times, printed = asyncio.run(kernel_echo_ms(lab, kernel["id"], ECHOES, code=code))
         with urllib.request.urlopen(lab.url("lab"), timeout=30) as response:
             plugins = disabled_plugins(response.read())
-        return statistics.median(times), lab.log_tail(200_000), plugins
+        return statistics.median(times), lab.log_tail(200_000), plugins, set(printed.split())
 
 
-def test_binder_environment_sends_kernel_messages_at_once(tmp_path, capsys):
-    on_ms, log, plugins = median_echo(tmp_path / "on")
-    off_ms, off_log, _ = median_echo(tmp_path / "off", env={"GD_NODELAY": "0"})
+def test_the_installed_package_alone_tunes_the_server(tmp_path, capsys):
+    on_ms, log, plugins, echo = median_echo(tmp_path / "on")
+    off_ms, off_log, _, _ = median_echo(tmp_path / "off", env={"GD_NODELAY": "0"})
     with capsys.disabled():
         print(f"\nnodelay kernel_echo_ms on={on_ms:.1f} off={off_ms:.1f} (median of {ECHOES})", flush=True)
-    assert "gd_nodelay: TCP_NODELAY on for kernel websockets" in log, log[-3000:]
-    assert "gd_nodelay: TCP_NODELAY on kernel websockets is off (GD_NODELAY=0)" in off_log, off_log[-3000:]
+    assert "gd_server: TCP_NODELAY on for kernel websockets" in log, log[-3000:]
+    assert "gd_server: TCP_NODELAY on kernel websockets is off (GD_NODELAY=0)" in off_log, off_log[-3000:]
     # The running server's kernel websocket really had TCP_NODELAY set (timings are printed, never asserted:
     # on a shared machine they vary; they are typically ≈8 ms on, ≈50 ms off).
-    assert "gd_nodelay: TCP_NODELAY set on the websocket of kernel" in log, log[-3000:]
-    assert "gd_nodelay: TCP_NODELAY set on the websocket" not in off_log, off_log[-3000:]
-    # postBuild also merged tools/jupyter/labconfig into the user's labconfig: the favicon plugin is off.
-    assert "@jupyterlab/application-extension:faviconbusy" in plugins
+    assert "gd_server: TCP_NODELAY set on the websocket of kernel" in log, log[-3000:]
+    assert "gd_server: TCP_NODELAY set on the websocket" not in off_log, off_log[-3000:]
+    assert echo == {"0"}  # the kernel inherited the server's JUPYTER_WIDGETS_ECHO=0
+    # The package's labconfig/page_config.d: the busy favicon and the news pop-up are off.
+    assert QUIET_PAGE <= plugins

@@ -23,7 +23,8 @@ ensure_env() {
         fi
     fi
     local stamp="$VENV/.installed" want
-    want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/pyproject.toml" | sha256sum)"
+    want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/hub/requirements.txt" \
+        "$ROOT/pyproject.toml" "$ROOT/helpers/_version.py" "$ROOT"/jupyter-config/*/*.json "$ROOT"/jupyter-config/*/*/*.json | sha256sum)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         echo "Installing the pinned requirements and helpers into $VENV ..."
         if [ -x "$VENV/bin/pip" ]; then
@@ -32,6 +33,27 @@ ensure_env() {
             python3 -m pip --python "$PY" install --quiet --disable-pip-version-check \
                 -r "$ROOT/requirements-dev.txt" -e "$ROOT"
         fi
+        install_data_files
         echo "$want" > "$stamp"
     fi
+}
+
+# An editable install (pip install -e) leaves out the package's data files (a known setuptools limitation),
+# among them the Jupyter server settings that a plain `pip install` puts into <prefix>/etc/jupyter: copy
+# them there as that install would, from pyproject.toml's [tool.setuptools.data-files].
+install_data_files() {
+    "$PY" - "$ROOT" <<'EOF'
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+root = Path(sys.argv[1])
+table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+for folder, files in table.items():
+    for name in files:
+        target = Path(sys.prefix, folder)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, target / Path(name).name)
+EOF
 }

@@ -17,18 +17,14 @@ import pathlib
 import re
 import sys
 
+from links import binder_url  # tools/links.py: every link to the repository, from pyproject.toml
 from PIL import Image
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 GALLERY = ROOT / "docs" / "gallery"
 README = ROOT / "README.md"
-BINDER_REPO = "gradient-descent-notebooks/gradient-descent-notebooks"
 START, END = "<!-- gallery:start -->", "<!-- gallery:end -->"
 THUMB_WIDTH = 480
-
-
-def binder_url(notebook_name):
-    return f"https://mybinder.org/v2/gh/{BINDER_REPO}/HEAD?urlpath=lab/tree/notebooks/{notebook_name}"
 
 
 def gallery_figure(nb):

@@ -3,6 +3,8 @@
 #   1. unit tests and nbval (strict) on every notebook, on both cores (pytest-xdist);
 #   2. the browser layer: every notebook and demo in JupyterLab in headless Chromium, normal and lecture
 #      mode, and the slide decks (one process: it uses both cores itself, and its timings stay calm).
+# The hub test (marker hub: a real JupyterHub, tests/test_hub.py) is not a layer here: .ci/run runs it, and
+# `.venv/bin/python -m pytest tests -m hub` runs it by hand (after python tools/hub_proxy.py).
 # Sets up .venv first if it is missing. Arguments:
 #   bash tools/test.sh                      both layers
 #   bash tools/test.sh unit [pytest args]   layer 1 only (e.g. -k quartic)
@@ -30,7 +32,7 @@ summary=()
 for layer in "${layers[@]}"; do
     start=$SECONDS
     case "$layer" in
-        unit) "$PY" -m pytest tests notebooks "${NBVAL[@]}" "${XDIST[@]}" -m "not browser" "$@" || status=1 ;;
+        unit) "$PY" -m pytest tests notebooks "${NBVAL[@]}" "${XDIST[@]}" -m "not browser and not hub" "$@" || status=1 ;;
         browser) "$PY" -m pytest tests -m browser "$@" || status=1 ;;
     esac
     took=$((SECONDS - start))
