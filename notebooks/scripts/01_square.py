@@ -46,6 +46,7 @@ from helpers import plotting
 from helpers.demos.square import SquareDemo
 from helpers.exercises import square as ex
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 square = helpers.Square()
 

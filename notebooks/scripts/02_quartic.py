@@ -49,6 +49,7 @@ from helpers.demos.quartic import QuarticDemo
 from helpers.exercises import quartic as ex
 from helpers.outcomes import OUTCOMES, classify_outcomes, classify_run, outcome_map
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 quartic = helpers.Quartic()
 

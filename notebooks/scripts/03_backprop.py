@@ -45,6 +45,7 @@ from helpers import network as nw
 from helpers.demos.backprop import NetworkDemo
 from helpers.exercises import backprop as ex
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 
 # %% [markdown] slideshow={"slide_type": "slide"}

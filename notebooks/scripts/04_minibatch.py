@@ -59,6 +59,7 @@ from helpers.regression import (
     sample_batch_grads,
 )
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 C = plotting.OKABE_ITO
 

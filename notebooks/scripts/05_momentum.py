@@ -41,6 +41,7 @@ from helpers.demos.momentum import EwmaDemo, RavineDemo
 from helpers.exercises import momentum as ex
 from helpers.regression import fit, least_squares, mse_grad, mse_loss
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 BLUE, ORANGE, GREEN = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"], plotting.OKABE_ITO["green"]
 RED, PURPLE, SKY = plotting.OKABE_ITO["vermillion"], plotting.OKABE_ITO["purple"], plotting.OKABE_ITO["sky"]

@@ -46,6 +46,7 @@ from helpers.demos.adaptive import RACERS, RaceDemo, draw_surface, first_step, r
 from helpers.exercises import adaptive as ex
 from helpers.objectives import Rosenbrock, Saddle
 
+helpers.check_version("0.2.0")  # one line of output only if the installed helpers are another version
 helpers.use_house_style()
 COLOUR = {name: plotting.OKABE_ITO[colour] for name, _, colour, _ in RACERS}
 STYLE = {name: "--" if name in ("AdaGrad", "RMSProp", "Adam") else "-" for name in COLOUR}
