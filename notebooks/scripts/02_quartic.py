@@ -27,7 +27,7 @@
 #   summary) happens, and where the boundary between the two valleys lies;
 # - the local stability limit η < 2/f″(x*) at a minimum, and what happens beyond it: cycles of period
 #   2, 4, 8, …, chaos, divergence;
-# - why "the x after 50 steps" is not an answer, and how to report a run that did not converge;
+# - how to report a run that did not converge (not as "the x after 50 steps");
 # - to read an outcome map of 120 000 runs, computed in a fraction of a second.
 #
 # **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
@@ -141,10 +141,9 @@ plotting.show(fig, "Left: the quartic, with a local minimum near x = -1.40, a lo
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2 · The start point decides the answer
 #
-# Gradient descent only ever looks at the slope where it stands. With a small learning rate it rolls
-# downhill into whichever valley it starts in, and there it stays: it cannot see the deeper valley on
-# the other side of the hump. The algorithm is the same as in notebook 01: the six-line loop, or its
-# update rule run by `helpers.run`:
+# Gradient descent sees only the slope where it stands: with a small learning rate it rolls into the
+# valley it starts in and stays there, blind to the deeper valley behind the hump. The loop of notebook 01,
+# and its update rule run by `helpers.run`:
 
 # %% slideshow={"slide_type": "-"}
 def descend(grad, x0, lr, steps):
@@ -249,10 +248,8 @@ for p, name in [(left_min, "local minimum "), (right_min, "global minimum")]:
     print(f"{name}  x* = {p.x:+.6f}   f''(x*) = {curvature:9.6f}   stable for eta < 2/f''(x*) = {2 / curvature:.6f}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The slope is zero at both minima, as at any minimum; what differs is the curvature. The global minimum
-# is the more sharply curved one ($f'' \approx 25.3$ against $13.6$ on the left), so its limit is lower:
-# it becomes unstable first, at η ≈ 0.079, while the left one holds on until η ≈ 0.147. Now start at
-# x₀ = 0 (right of the hump, in the global minimum's valley) and raise the learning rate.
+# The sharper global minimum becomes unstable first, at η ≈ 0.079; the left one holds until η ≈ 0.147.
+# Now start at x₀ = 0 (right of the hump, in the global minimum's valley) and raise the learning rate.
 #
 # **Predict** first: with η = 0.1, above the global minimum's limit but below the local one's, can the run
 # end in the global minimum? Answer `'yes'` or `'no'`.
@@ -287,47 +284,19 @@ for lr, run in example_runs.items():
 # %% [markdown] slideshow={"slide_type": "-"}
 # Six learning rates, six different answers from the same start:
 #
-# - **η = 0.05**, below both limits: the run settles in the global minimum.
-# - **η = 0.13**, between the limits: the right valley throws the iterates out and the left one holds
-#   them. The learning rate, not the start point, chose the (worse) minimum.
-# - **η = 0.09** and **0.10**: no minimum holds the iterates, but they do not escape either: they bounce
-#   between 2 (then 4) values for ever, a *cycle*. Raising η doubles the period again and again, until from
-#   about η = 0.105 on they mostly never repeat: at **η = 0.12** they wander through a bounded interval,
-#   *chaos* (the optional section after the exercises checks that it is chaos).
-# - **η = 0.25**: a step overshoots so far that the next gradient is even larger, and |x| explodes.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why "the x after 50 steps" is not an answer
-#
-# A common shortcut is to run a fixed number of steps and report the last x as "the minimum". It
-# always returns a number, even when there is no minimum there. Compare that number with the slope at
-# that point, and with the honest outcome:
-
-# %% slideshow={"slide_type": "-"}
-print(" eta    naive 'minimum' after 50 steps   f'(x) there    honest outcome")
-for lr in (0.05, 0.09, 0.12):
-    naive = descend(fprime, 0.0, lr, 50)[-1]
-    honest = classify_run(helpers.run(quartic, gradient_descent, 0.0, lr=lr, max_steps=50), quartic)
-    print(f"{lr:.2f}   x = {naive:+.6f}                   {fprime(naive):+10.6f}    {honest.phrase()}")
-
+# - **η = 0.05**, below both limits: the global minimum.
+# - **η = 0.13**, between the limits: the right valley throws the iterates out, the left one holds them.
+#   The learning rate, not the start point, chose the (worse) minimum.
+# - **η = 0.09** and **0.10**: no minimum holds the iterates, yet they stay bounded, bouncing between 2
+#   (then 4) values for ever, a *cycle*. The period doubles again and again as η grows, until from about
+#   η = 0.105 they mostly never repeat: at **η = 0.12**, *chaos* (an optional section checks it).
+# - **η = 0.25**: each overshoot makes the next gradient larger, and |x| explodes.
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# For η = 0.09 and η = 0.12 the slope at the "answer" is far from zero: no critical point at all. The
-# run record says *why* a run stopped (`converged`, `diverged` or `max_steps`); `classify_run` tells the
-# `max_steps` cases apart by the last 16 iterates: repeating with a period p from 2 to 8, a **cycle of
-# period p**; otherwise **bounded but not converged** (chaos, a longer cycle, or still creeping). The test:
-
-# %% slideshow={"slide_type": "-"}
-def period(tail, max_period=8, atol=1e-9):
-    for p in range(1, max_period + 1):
-        if 2 * p <= len(tail) and np.all(np.abs(tail[p:] - tail[:-p]) <= atol):
-            return p
-    return 0  # no period up to max_period
-
-
-for lr in (0.09, 0.10, 0.12):
-    tail = example_runs[lr].iterates[-16:]
-    print(f"eta = {lr:.2f}: period {period(tail)}   classify_run says: {classify_run(example_runs[lr], quartic).phrase()}")
+# "The x after 300 steps" is no answer for a run that did not converge: it is just where the run happened
+# to be. The run record says *why* a run stopped (`converged`, `diverged` or `max_steps`); `classify_run`
+# says *what* it did, from its last 16 iterates: a **cycle of period p** (2 to 8) or **bounded but not
+# converged** (chaos, a longer cycle, or still creeping).
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plotting.new_figure(6, height=3.2, sharey=True)
@@ -352,10 +321,8 @@ plotting.show(fig, "Six panels of x_k against k from x0 = 0. eta 0.05 settles at
 #
 # Start point and learning rate together: the next cell runs gradient descent from 400 starts
 # x₀ ∈ [−2.5, 2.5] with 300 learning rates η ∈ [0.005, 0.3] (log-spaced), 300 steps each: 120 000 runs.
-# `helpers.outcome_map` does it vectorised: the same update rule applied to the whole grid as one array (runs that
-# have converged or diverged drop out as it goes), and gives every run one of these outcomes:
-# converged to one of the critical points, cycle, bounded but not converged, diverged. It takes
-# about a quarter of a second on a 2-core laptop (`benchmarks/recompute_latency.py` measures it on yours).
+# `helpers.outcome_map` applies the same update rule to the whole grid as one array and names every run's
+# outcome as `classify_run` does, in about a quarter of a second on a 2-core laptop.
 
 # %% slideshow={"slide_type": "-"}
 x0_grid = np.linspace(-2.5, 2.5, 400)
@@ -461,6 +428,37 @@ ex.check_descend_until(descend_until)
 # (`helpers.run` also tests the slope at the last iterate, so a run that meets the tolerance exactly at
 # its last step counts as converged; the check's runs avoid that case.)
 # </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): why "the x after 50 steps" is not an answer
+#
+# A common shortcut is to run a fixed number of steps and report the last x as "the minimum". It
+# always returns a number, even when there is no minimum there. Compare that number with the slope at
+# that point, and with the honest outcome:
+
+# %% slideshow={"slide_type": "-"}
+print(" eta    naive 'minimum' after 50 steps   f'(x) there    honest outcome")
+for lr in (0.05, 0.09, 0.12):
+    naive = descend(fprime, 0.0, lr, 50)[-1]
+    honest = classify_run(helpers.run(quartic, gradient_descent, 0.0, lr=lr, max_steps=50), quartic)
+    print(f"{lr:.2f}   x = {naive:+.6f}                   {fprime(naive):+10.6f}    {honest.phrase()}")
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# For η = 0.09 and η = 0.12 the slope at the "answer" is far from zero: no critical point at all. How
+# `classify_run` finds a cycle: the last 16 iterates repeat with a period p from 2 to 8.
+
+# %% slideshow={"slide_type": "-"}
+def period(tail, max_period=8, atol=1e-9):
+    for p in range(1, max_period + 1):
+        if 2 * p <= len(tail) and np.all(np.abs(tail[p:] - tail[:-p]) <= atol):
+            return p
+    return 0  # no period up to max_period
+
+
+for lr in (0.09, 0.10, 0.12):
+    tail = example_runs[lr].iterates[-16:]
+    print(f"eta = {lr:.2f}: period {period(tail)}   classify_run says: {classify_run(example_runs[lr], quartic).phrase()}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): Lyapunov exponents and the bifurcation diagram

@@ -63,22 +63,16 @@ helpers.use_house_style()
 # $$E = \frac{1}{2}\sum_{i} (y_i - o_i)^2 .$$
 #
 # > **Note — notation.** Three symbols mean something else elsewhere. **λ** is the sigmoid's steepness here, as on
-# > the lecture's slide; on its slide about x² it is the learning rate, and in notebooks 04, 05 and 06 it is a
-# > curvature (the second derivative along one direction). The learning rate is always **η** in these notebooks.
-# > **E** = ½Σ(yᵢ − oᵢ)² is a *sum* over the samples, with a ½; notebook 04's L = (1/n)Σ(yᵢ − ŷᵢ)² is a *mean*,
-# > without it. So ∇E = (n/2)·∇L: a step of η on E is a step of (n/2)·η on the mean squared error, and this
-# > notebook's η = 1 on XOR's 4 samples is η = 2 on their mean squared error. **Iteration and epoch**: the lecture says
-# > "the iteration, or epoch, is finished"; here an *iteration* (an update) is one change of the weights and
-# > an *epoch* one pass over all the samples. Per-sample training makes n iterations per epoch, full-batch
-# > training one.
+# > the lecture's slide; on its x² slide it is the learning rate, in notebooks 04–06 a curvature. The learning
+# > rate is always **η** here.
+# > **E** = ½Σ(yᵢ − oᵢ)² is a *sum* with a ½; notebook 04's L = (1/n)Σ(yᵢ − ŷᵢ)² is a *mean*: ∇E = (n/2)·∇L, so
+# > η = 1 here on XOR's 4 samples is η = 2 on their mean squared error. **Iteration and epoch** (the lecture
+# > uses both words for one thing): an *iteration* is one update of the weights, an *epoch* one pass over all
+# > the samples.
 #
-# Two careful points about the sigmoid before we use it:
-#
-# - **Overflow.** Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows, and the
-#   derivative written as $\lambda e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\infty/\infty = \text{nan}$ (the cell below shows it).
-#   `helpers.network.sigmoid` only evaluates $e^{-\lambda|z|} \le 1$, in $1/(1 + e^{-\lambda|z|})$ or the equal $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$.
-# - **The derivative.** da/dz = λ·a(1 − a), in terms of the output a that the forward pass already
-#   computed. It is largest at z = 0, where it is λ/4, and vanishes where the unit saturates.
+# The sigmoid's **derivative** is da/dz = λ·a(1 − a), in terms of the output a that the forward pass already
+# computed: largest at z = 0, where it is λ/4, and vanishing where the unit saturates. (`helpers.network.sigmoid`
+# never overflows, even at z = ±10⁴; an optional section shows why that needs care.)
 
 # %% slideshow={"slide_type": "-"}
 z = np.array([-1e4, -30.0, -2.0, 0.0, 2.0, 30.0, 1e4])
@@ -86,13 +80,6 @@ a = nw.sigmoid(z, lam=1.0)
 print("    z        sigmoid(z)    λ·a(1−a)")
 for zi, ai, di in zip(z, a, nw.sigmoid_derivative(a, lam=1.0), strict=True):
     print(f"{zi:9.0f}   {ai:.6e}   {di:.3e}")
-
-z = -1000.0
-with np.errstate(over="ignore", invalid="ignore"):  # the naive formulas, with numpy's warnings silenced
-    e = np.exp(-z)
-    print(f"\nat z = {z:g}: e^(-z) = {e}, e^(-z)/(1+e^(-z))^2 = {e / (1 + e) ** 2}")
-a = nw.sigmoid(z)
-print(f"at z = {z:g}: helpers' sigmoid = {a}, λ·a(1−a) = {nw.sigmoid_derivative(a)}")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (left, right) = plotting.new_figure(2, width=11.0, height=3.8)
@@ -203,7 +190,7 @@ print("the loops above and helpers agree to 12 digits:", np.allclose(mine, g, rt
 # \frac{E(\dots, w_k + \varepsilon, \dots) - E(\dots, w_k - \varepsilon, \dots)}{2\varepsilon}
 # \quad\text{(central difference)}.$$
 #
-# That is slow, but simple enough to trust, so it is the standard check of a backpropagation code.
+# Slow, but simple enough to trust: the standard check of a backpropagation code.
 # We compare whole gradient vectors by the relative error $\|g_\text{backprop} - g_\text{numeric}\| / \max(\|g_\text{backprop}\|, \|g_\text{numeric}\|)$:
 # in double precision the forward difference gets to about 1e−8 at best, central differences to
 # about 1e−10, and a wrong formula gives something near 1. (The same slide calls its loss the RMSE; notebook 04
@@ -247,10 +234,9 @@ ex.check_forward_passes(...)
 # `ex.check_forward_passes(66)`
 # </details>
 #
-# The forward difference needs one pass per parameter plus one for E(w), the central difference two per
-# parameter. Backpropagation gets *all* partial derivatives from one forward and one backward pass, and the
-# backward pass costs about as much as one or two forward passes. A network with 2 inputs and H hidden units
-# has H·(2 + 2) + 1 parameters:
+# Forward differences need one pass per parameter plus one, central differences two per parameter;
+# backpropagation gets *all* partial derivatives from one forward and one backward pass (which costs one or
+# two forward passes). With 2 inputs and H hidden units there are H·(2 + 2) + 1 parameters:
 
 # %% slideshow={"slide_type": "-"}
 print(" hidden   parameters   forward diff.   central diff.   backpropagation")
@@ -261,10 +247,8 @@ for hidden in (2, 8, 32, 128, 512):
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The count grows with the network: for a network of 100 000 weights (the size the lecture uses, with 1M
-# samples, in its comparison of full batch with SGD) a forward-difference gradient needs about 10⁵ passes
-# over the data, backpropagation the equivalent of 2 to 3 passes (one forward, one backward costing one or
-# two more): a factor of tens of thousands, for every single gradient.
+# For the lecture's network of 100 000 weights that is about 10⁵ passes over the data per gradient against
+# 2 to 3: a factor of tens of thousands, for every single gradient.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Training
@@ -279,8 +263,6 @@ for hidden in (2, 8, 32, 128, 512):
 # > new weights forget the old ones (there is no $W_i + \dots$), and $\mu W_i$ shrinks the weights instead of
 # > adding memory. The momentum update keeps the previous *step* Δw:
 # > $$\Delta w_t = -\eta\,\frac{\partial E}{\partial w} + \mu\,\Delta w_{t-1}, \qquad w \leftarrow w + \Delta w_t .$$
-# > With μ = 0 it is plain gradient descent; with μ close to 1 the steps keep going in directions
-# > where successive gradients agree.
 #
 # > **Note — ahead of the story.** Like the lecture's slide, this section trains with momentum before it has
 # > been explained (notebook 05 does), and per sample (notebook 04 explains why that works). Here, read μ = 0 as
@@ -382,10 +364,8 @@ plotting.show(fig, "Left: XOR output map, a diagonal orange band through the cor
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Try it
 #
-# The network trains again, from the same seeded start, when you change a training setting; **show epoch**
-# and ▶ Play replay the stored run, so you can watch the boundary form. Left: the network's output o as
-# colour (blue: class 0, white: o = ½, orange: class 1) under the training data. (Per-sample training on two
-# moons takes half a second or more per change.) Things to look for:
+# A change of a training setting retrains from the same seeded start (per sample on two moons: half a second
+# or more); **show epoch** and ▶ Play replay the run, so you can watch the boundary form. Things to look for:
 # - two moons, full-batch, μ = 0.9 against μ = 0: without momentum the boundary is still almost a
 #   straight line after 200 epochs (88 % right); with it, it bends around the moons;
 # - per-sample, η = 0.1, then 1, then 1.5: faster and faster, until the first steps drive every unit
@@ -456,6 +436,22 @@ ex.check_central_difference(central_difference)
 # Two passes per weight: this is the 2·(number of parameters) of the cost argument.
 # </details>
 #
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the sigmoid without overflow
+#
+# Written literally, $1/(1 + e^{-\lambda z})$ needs $e^{1000}$ for $\lambda z = -1000$, which overflows, and the
+# derivative written as $\lambda e^{-\lambda z}/(1 + e^{-\lambda z})^2$ becomes $\infty/\infty = \text{nan}$.
+# `helpers.network.sigmoid` only evaluates $e^{-\lambda|z|} \le 1$, in $1/(1 + e^{-\lambda|z|})$ or the equal
+# $e^{-\lambda|z|}/(1 + e^{-\lambda|z|})$:
+
+# %% slideshow={"slide_type": "-"}
+z = -1000.0
+with np.errstate(over="ignore", invalid="ignore"):  # the naive formulas, with numpy's warnings silenced
+    e = np.exp(-z)
+    print(f"at z = {z:g}: e^(-z) = {e}, e^(-z)/(1+e^(-z))^2 = {e / (1 + e) ** 2}")
+a = nw.sigmoid(z)
+print(f"at z = {z:g}: helpers' sigmoid = {a}, λ·a(1−a) = {nw.sigmoid_derivative(a)}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): per sample or full batch, with or without momentum

@@ -34,10 +34,9 @@
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation.** The loss $L = \frac1n\sum_i (y_i-\hat y_i)^2$ here is a *mean*; notebook 03's $E = \frac12\sum_i (y_i-o_i)^2$
-# > is a *sum* with a ½. So ∇L = (2/n)·∇E, and η = 0.05 here and η = 1 there are not comparable. λ (in an
-# > optional section) is a curvature, as in notebooks 05 and 06. b is both the line's intercept and the batch
-# > size; the text says which. An *update* uses one batch; an *epoch* is one pass over all n samples, ⌈n/b⌉
-# > updates (the lecture's "the iteration, or epoch" are one thing only for full batch).
+# > is a *sum* with a ½. So ∇L = (2/n)·∇E, and η = 0.05 here and η = 1 there are not comparable. b is both the
+# > line's intercept and the batch size; the text says which. An *update* uses one batch; an *epoch* is one pass
+# > over all n samples, ⌈n/b⌉ updates (the lecture's "the iteration, or epoch" are one thing only for full batch).
 
 # %% slideshow={"slide_type": "-"}
 import time
@@ -94,9 +93,9 @@ print(f"n = {n} points, x in [{x.min():.3f}, {x.max():.3f}], mean y = {y.mean():
 # > gradients below are those of the MSE, as on the slide.
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# For a line the minimiser is known exactly (least squares: w* = cov(x, y)/var(x), b* = ȳ − w*·x̄).
-# It is the reference every method below is measured against. At it the gradient vanishes, and the
-# loss left over, L*, is the noise no line can explain:
+# For a line the minimiser is known exactly (least squares: w* = cov(x, y)/var(x), b* = ȳ − w*·x̄), the
+# reference for every method below. At it the gradient vanishes; the loss left over, L*, is the noise no line
+# can explain:
 
 # %% slideshow={"slide_type": "-"}
 w_star, b_star = opt = least_squares(x, y)
@@ -106,8 +105,6 @@ print(f"L* = MSE at the solution = {L_star:.6f}  (RMSE = {np.sqrt(L_star):.6f})"
 print(f"gradient there below 1e-12: {np.linalg.norm(mse_grad(opt, x, y)) < 1e-12}")
 start = np.array([-1.0, 2.0])
 VIEW = ((-1.5, 4.5), (-3.5, 2.5))  # the (w, b) window of the contour plots
-print(f"at the start (w, b) = (-1, 2): L = {mse_loss(start, x, y):.4f}, "
-      f"gradient = ({mse_grad(start, x, y)[0]:.4f}, {mse_grad(start, x, y)[1]:.4f})")
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (left, right) = plotting.new_figure(2, height=4.2)
@@ -150,8 +147,7 @@ def batches(n, batch_size, *, rng):
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The update itself is notebook 01's rule, unchanged: only the gradient it is given is new, the mean
-# over a batch instead of over all the data.
+# The update is notebook 01's rule, unchanged; only its gradient is new, the mean over a batch:
 
 # %% slideshow={"slide_type": "-"} tags=["step-rule"]
 def gradient_descent(x, state, grad, lr):
@@ -177,9 +173,7 @@ def minibatch_descent(x, y, lr, batch_size, epochs, rng, params0=(-1.0, 2.0)):
 # %% [markdown] slideshow={"slide_type": "-"}
 # With b = n it is full-batch gradient descent, with b = 1 it is SGD. The tested version,
 # `helpers.regression.fit(x, y, rule, batch_size=…, lr=…)`, runs any update rule this way and returns a run
-# record (parameters after every update, loss, gradient evaluations used, status `converged` / `diverged` /
-# `max_steps`), fast enough for the widget. Given the same seed it makes the same updates as the loop above
-# (the cell after the prediction checks it).
+# record; given the same seed it makes the same updates as the loop above (checked after the prediction).
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # **Predict** before you run the comparison: all three methods start at (−1, 2) with η = 0.05 and run 10 epochs,
@@ -210,9 +204,6 @@ for name, b in methods.items():
           f"distance to (w*, b*) = {dist:.4f}  same as the loop: {same}")
 
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# Full batch has made 10 careful steps and is still far away; SGD 10 000 rough steps, close but no closer than
-# its noise allows; the mini-batch ends closest.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — the per-sample loss has no 1/n.** The SGD slide writes the loss of one sample as
@@ -230,9 +221,8 @@ for name, run in [("(y_i - ŷ_i)^2", runs["SGD (b = 1)"]), ("(1/n)(y_i - ŷ_i)^2
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3 · Side by side
 #
-# The same three runs on the contour plot of the loss. Full batch walks straight down the slope; SGD
-# zig-zags because each step follows the gradient of *one* point, and near the minimum it keeps
-# jittering; the mini-batch is a calmer version of SGD.
+# The same three runs on the contours of the loss: SGD zig-zags because each step follows *one* point, and
+# the mini-batch is a calmer SGD.
 
 # %% slideshow={"slide_type": "subslide"} tags=["gallery"]
 colors = {"full batch": C["black"], "mini-batch b = 32": C["blue"], "SGD (b = 1)": C["orange"]}
@@ -292,9 +282,8 @@ for name, b in [("full batch", samples), ("mini-batch b = 256", 256), ("SGD (b =
 # Every method spends 10¹¹ multiply-adds per epoch; full batch turns them into one step, SGD into a
 # million. When the data are redundant (and big data sets are) the many rough steps get much further.
 #
-# Full batch could take larger steps, though: its gradient has no noise, and it is stable up to η ≈ 0.76 here
-# (an optional section computes this limit). With η = 0.5 it reaches the exact solution to 1e−9 in 20 epochs
-# (try it in the widget), which no constant-η SGD run can. The noisy methods buy a *good enough* answer early.
+# Full batch could take larger steps, though: its gradient has no noise (it is stable up to η ≈ 0.76 here, and
+# at η = 0.5 reaches the exact solution to 1e−9 in 20 epochs). The noisy methods buy a *good enough* answer early.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4 · Why it works
@@ -334,29 +323,23 @@ ex.check_std_ratio(...)
 # %% [markdown] slideshow={"slide_type": "-"}
 # So the variance of the batch gradient falls like 1/b and its standard deviation like 1/√b: halving the
 # noise takes four times the batch.
-#
-# At the minimum the per-sample gradients are not zero, so with a constant η SGD keeps jittering in a *noise
-# ball* around it; a learning rate that decays from epoch to epoch converges (an optional section shows both).
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# So, *"may it work?"* Yes: each SGD step is wrong, but right on average; the errors of successive steps
-# largely cancel; and with a learning rate that decays slowly enough, but not too slowly, the run converges
-# to the exact solution. With a constant rate it gets within a noise
-# ball quickly and cheaply, which is often all that training needs. Bigger batches shrink the noise
-# (variance ∝ 1/b, standard deviation ∝ 1/√b) at a proportional cost per update.
+# So, *"may it work?"* Yes: each SGD step is wrong, but right on average, and the errors of successive steps
+# largely cancel. At the minimum the per-sample gradients are not zero, so with a constant η SGD keeps
+# jittering in a *noise ball* around it, reached quickly and cheaply; a learning rate that decays slowly
+# enough, but not too slowly, converges to the exact solution (an optional section shows both).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · Try it
 #
-# Batch size, learning rate (log scale), epochs, the shuffles' seed, shuffling on or off, and a decaying η; the
-# path and the loss curve (grey: full batch at the same η) follow, and the line below gives the distance to
-# the exact solution. ▶ on "show epoch" replays the run epoch by epoch. Things to try:
+# The path and the loss curve (grey: full batch at the same η) follow every control; ▶ on "show epoch"
+# replays the run epoch by epoch. Things to try:
 # - b = 1000 with η = 0.3: full batch converges to the exact solution (to 1e−9) within 30 epochs;
 # - b = 1 with η = 0.05, then tick "decay": the noise ball shrinks;
 # - b = 1 against b = 1000 at η = 0.5: SGD diverges within the first epoch (single points are much
 #   steeper than their average), full batch converges in 20 epochs (its limit is η ≈ 0.76);
-# - shuffle off with b = 1: the points are visited in the same order every epoch (the path repeats its
-#   pattern), and the seed no longer matters.
+# - shuffle off with b = 1: the same order of points every epoch, and the seed no longer matters.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 MinibatchDemo(x, y, batch_size=10, lr=0.05, epochs=50, seed=0)

@@ -157,7 +157,7 @@ for k in range(6):
 # > $$v_t = \beta\, v_{t-1} + (1-\beta)\,\nabla L(w_{t-1}), \qquad w_t = w_{t-1} - \eta\, v_t, \qquad v_0 = 0 .$$
 # >
 # > Many books and PyTorch's `SGD(momentum=β)` write $v_t = \beta v_{t-1} + \nabla L$, $w_t = w_{t-1} - \eta v_t$ instead.
-# > It is the same method with a rescaled learning rate, as shown below.
+# > It is the same method with the learning rate η' = (1 − β)·η (an optional section at the end derives it).
 #
 # Here is the lecture's form as a loop, on the test problem of section 3 (a narrow valley in the plane),
 # and the same method as an update rule (notebook 01's form; its state is the velocity v), run by
@@ -186,45 +186,6 @@ path = momentum_loop(ravine.grad, start, lr=0.2, beta=0.5, steps=40)
 run = helpers.run(ravine, momentum, start, lr=0.2, beta=0.5, max_steps=40, tol=1e-12)
 print("identical to the helper's iterates:", np.array_equal(path, run.iterates))
 print(f"{run.outcome()} (the budget was 40 steps), f(w_40) = {run.losses[-1]:.3e}")
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The other convention is the same method
-#
-# Write $u_t = \beta u_{t-1} + \nabla L(w_{t-1})$ for the "summed" velocity. Both velocities start at 0, and if
-# $u_{t-1} = v_{t-1}/(1-\beta)$, then
-#
-# $$u_t = \beta\,\frac{v_{t-1}}{1-\beta} + \nabla L = \frac{\beta v_{t-1} + (1-\beta)\nabla L}{1-\beta} = \frac{v_t}{1-\beta}.$$
-#
-# So $u_t = v_t/(1-\beta)$ at every step, and the steps $\eta' u_t$ and $\eta v_t$ are equal exactly when
-#
-# $$\eta' = (1-\beta)\,\eta .$$
-#
-# The same method, with the learning rate scaled by 1 − β. (The lecture's backpropagation slide writes
-# $W_{i+1} = -\eta\, \partial E/\partial W_i + \mu W_i$, which as printed adds μ times the *weights*; notebook 03 corrects it
-# to $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$. That corrected form is this summed form
-# with $\mu = \beta$ and $\Delta w_t = -\eta u_t$.) In floating point the two agree to rounding:
-
-# %% slideshow={"slide_type": "-"} tags=["step-rule"]
-def momentum_sum(x, u, grad, lr, beta):
-    """u ← β·u + ∇f(x), x ← x − η·u: PyTorch's SGD(momentum=β)."""
-    u = beta * u + grad
-    return x - lr * u, u
-
-# %% slideshow={"slide_type": "-"}
-def momentum_sum_loop(grad, w0, lr, beta, steps):
-    w, u = np.asarray(w0, dtype=float), 0.0
-    path = [w]
-    for _ in range(steps):
-        w, u = momentum_sum(w, u, grad(w), lr, beta)
-        path.append(w)
-    return np.array(path)
-
-
-print(" eta   beta   eta' = (1-beta)*eta   largest difference of the iterates")
-for lr, beta in [(0.2, 0.5), (0.5, 0.9), (1.0, 0.95)]:
-    averaged = momentum_loop(ravine.grad, start, lr, beta, 200)
-    summed = momentum_sum_loop(ravine.grad, start, (1 - beta) * lr, beta, 200)
-    print(f"{lr:4.1f}   {beta:4.2f}   {(1 - beta) * lr:19.3f}   {np.max(np.abs(averaged - summed)):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # With β = 0 the velocity is just the gradient: momentum *is* plain gradient descent.
@@ -457,6 +418,46 @@ ex.check_corrected_momentum(corrected_momentum)
 # The first step now moves by η·g instead of η·(1 − β)·g. This is Adam's first moment: notebook 06 adds
 # RMSProp's second moment, corrected in the same way.
 # </details>
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Going further (optional): the other convention is the same method
+#
+# Section 2 wrote the lecture's averaged velocity v with the learning rate written out; PyTorch sums instead.
+# Write $u_t = \beta u_{t-1} + \nabla L(w_{t-1})$ for the "summed" velocity. Both velocities start at 0, and if
+# $u_{t-1} = v_{t-1}/(1-\beta)$, then
+#
+# $$u_t = \beta\,\frac{v_{t-1}}{1-\beta} + \nabla L = \frac{\beta v_{t-1} + (1-\beta)\nabla L}{1-\beta} = \frac{v_t}{1-\beta}.$$
+#
+# So $u_t = v_t/(1-\beta)$ at every step, and the steps $\eta' u_t$ and $\eta v_t$ are equal exactly when
+#
+# $$\eta' = (1-\beta)\,\eta .$$
+#
+# The same method, with the learning rate scaled by 1 − β. (The lecture's backpropagation slide writes
+# $W_{i+1} = -\eta\, \partial E/\partial W_i + \mu W_i$, which as printed adds μ times the *weights*; notebook 03 corrects it
+# to $\Delta w_t = -\eta\, \partial E/\partial w + \mu \Delta w_{t-1}$, $w \leftarrow w + \Delta w_t$. That corrected form is this summed form
+# with $\mu = \beta$ and $\Delta w_t = -\eta u_t$.) In floating point the two agree to rounding:
+
+# %% slideshow={"slide_type": "-"} tags=["step-rule"]
+def momentum_sum(x, u, grad, lr, beta):
+    """u ← β·u + ∇f(x), x ← x − η·u: PyTorch's SGD(momentum=β)."""
+    u = beta * u + grad
+    return x - lr * u, u
+
+# %% slideshow={"slide_type": "-"}
+def momentum_sum_loop(grad, w0, lr, beta, steps):
+    w, u = np.asarray(w0, dtype=float), 0.0
+    path = [w]
+    for _ in range(steps):
+        w, u = momentum_sum(w, u, grad(w), lr, beta)
+        path.append(w)
+    return np.array(path)
+
+
+print(" eta   beta   eta' = (1-beta)*eta   largest difference of the iterates")
+for lr, beta in [(0.2, 0.5), (0.5, 0.9), (1.0, 0.95)]:
+    averaged = momentum_loop(ravine.grad, start, lr, beta, 200)
+    summed = momentum_sum_loop(ravine.grad, start, (1 - beta) * lr, beta, 200)
+    print(f"{lr:4.1f}   {beta:4.2f}   {(1 - beta) * lr:19.3f}   {np.max(np.abs(averaged - summed)):.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): try the moving average

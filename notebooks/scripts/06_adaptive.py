@@ -78,11 +78,8 @@ def draw_runs(paths, losses, runs, shown=None):
 # ```
 #
 # Nesterov's method changes the last line: the step takes the gradient plus the *new* velocity once
-# more, $x \leftarrow x - \eta\,(g + \beta v)$. This is PyTorch's `SGD(nesterov=True)`. It is not Sutskever et al.'s (2013) formula
-# rearranged: there the gradient is taken at a *look-ahead* point, the current point moved by β times the velocity.
-# Calling that look-ahead point x, a change of variables (Bengio et al., 2013), gives this rule, which needs the
-# gradient only at the point it keeps; its iterates are the look-ahead points. (PyTorch's documentation also
-# notes that its velocity sums gradients and η multiplies it at the step, where Sutskever's carries η inside.)
+# more, $x \leftarrow x - \eta\,(g + \beta v)$. This is PyTorch's `SGD(nesterov=True)`: Sutskever et al.'s (2013)
+# look-ahead method, written for the look-ahead point (an optional section at the end says how).
 
 # %% slideshow={"slide_type": "-"} tags=["step-rule"]
 def nesterov(x, v, grad, lr, beta):
@@ -106,23 +103,11 @@ for lr in (0.01, 0.02, 0.03, 0.05, 0.06):
 # direction shrinks by $\sqrt\beta$ per step). Nesterov's extra $\beta v$ acts like friction on the fast,
 # oscillating direction, so it settles sooner. The price is stability: Nesterov diverges at η = 0.06,
 # where heavy ball is still far from its limit. For one direction of curvature λ the limits are (derived as
-# in notebook 05's optional section, from the two-term recurrence of x along that direction)
+# in notebook 05's optional section)
 #
-# $$\text{heavy ball: } \eta\lambda < 2(1+\beta), \qquad \text{Nesterov: } \eta\lambda < \frac{2(1+\beta)}{1+2\beta}.$$
+# $$\text{heavy ball: } \eta\lambda < 2(1+\beta), \qquad \text{Nesterov: } \eta\lambda < \frac{2(1+\beta)}{1+2\beta}$$
 #
-# Measured on $f = x^2$ (λ = 2) with a grid of 4000 learning rates:
-
-# %% slideshow={"slide_type": "-"}
-square = helpers.Square()
-lrs = np.linspace(0.001, 4.0, 4000)
-print(" beta   heavy ball: largest stable eta, formula    Nesterov: largest stable eta, formula")
-for beta in (0.0, 0.5, 0.9):
-    found = []
-    for rule in (steps.momentum_sum, nesterov):
-        grid = helpers.run(square, rule, 1.0, lr=lrs, beta=beta, max_steps=5000, tail=1)
-        found.append(lrs[grid.status == "converged"].max())
-    heavy_limit, ahead_limit = 2 * (1 + beta) / 2.0, 2 * (1 + beta) / ((1 + 2 * beta) * 2.0)
-    print(f"{beta:5.1f}   {found[0]:22.3f} {heavy_limit:8.3f}    {found[1]:30.3f} {ahead_limit:8.3f}")
+# (an optional section at the end measures both).
 
 # %% [markdown] slideshow={"slide_type": "-"}
 # Nesterov is not simply faster: tuned over both η and β on this ravine, heavy ball needs fewer steps (an optional
@@ -192,15 +177,13 @@ def rmsprop(x, s, grad, lr, beta2=0.99, eps=1e-8):
 # $$m \leftarrow \beta_1 m + (1-\beta_1) g, \quad s \leftarrow \beta_2 s + (1-\beta_2) g^2, \quad
 # x \leftarrow x - \eta\, \frac{m/(1-\beta_1^t)}{\sqrt{s/(1-\beta_2^t)} + \varepsilon}.$$
 #
-# Its state is three things: the two moments and the step count $t$, all 0 before the first step. You will write
-# it yourself in exercise 2, from RMSProp above and notebook 05's corrected momentum; until then the notebook
-# uses `helpers.steps.adam`.
+# Its state is the two moments and the step count $t$. You will write it in exercise 2; until then the
+# notebook uses `helpers.steps.adam`.
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# The first step of each rule for the gradient $g = (0.5, -20)$ with η = 0.1, from zero state: gradient
-# descent moves the steep coordinate 40 times as far; AdaGrad and Adam move both by η; RMSProp by
-# $\eta/\sqrt{1-\beta_2}$, ten times η, because its average of squares starts at 0 and is not corrected.
+# The first step of each rule for the gradient $g = (0.5, -20)$ with η = 0.1, from zero state (RMSProp's
+# average of squares starts at 0 and is not corrected: its first step is $\eta/\sqrt{1-\beta_2}$, ten times η):
 
 # %% slideshow={"slide_type": "-"}
 g, x0 = np.array([0.5, -20.0]), np.zeros(2)
@@ -284,11 +267,9 @@ plotting.show(fig, "Left: the six paths on the contours of Rosenbrock's valley f
               "gradient descent, AdaGrad and RMSProp stay far above, RMSProp hopping around 0.4.")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Memory wins in a curved valley: the floor is long and almost flat, and an average of past gradients
-# (momentum, Nesterov, Adam's first moment) keeps the speed along it. AdaGrad and RMSProp, with per-coordinate
-# step sizes and no memory, end far from the minimum here, at the one η the race gives them (not tuned); the
-# valley runs diagonally and curves, so no coordinate is simply "the flat one". Adam, first to arrive, does not
-# settle with β₂ = 0.99: its loss keeps jumping (see below).
+# Memory wins in a curved valley: an average of past gradients (momentum, Nesterov, Adam's first moment) keeps
+# the speed along its floor. AdaGrad and RMSProp, without memory, end far away at this (untuned) η: the valley
+# curves, so no coordinate is simply "the flat one". Adam arrives first but does not settle (see below).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A saddle between two minima
@@ -322,9 +303,8 @@ for name in on_line:
     print(f"{name:17s} {end.outcome():29s} at ({end.x[0]:+.1e}, {end.x[1]:+.1e})   {str(escapes[name]):>4}")
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Exactly on the line every method stays on it and heads for the saddle: with no $y$-gradient there is nothing to
-# rescale. A hair off it, gradient descent lingers for dozens of steps and the adaptive methods leave at once
-# (RMSProp first, by its uncorrected first step of ten times η). In high dimensions saddles are far more
+# Exactly on the line every method heads for the saddle: with no $y$-gradient there is nothing to rescale. A
+# hair off it, gradient descent lingers for dozens of steps and the adaptive methods leave at once. In high dimensions saddles are far more
 # common than local minima and can slow training (Dauphin et al., 2014); whether the adaptive methods' quick
 # escape matters on a real network is a question for notebook 07, which trains one.
 
@@ -342,10 +322,11 @@ plotting.show(fig, "Left: paths on the saddle surface from (-1.8, 0.001), close 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where the adaptive methods do worse
 #
-# They are not better everywhere. Three honest cases, each with its outcome in at most 5000 steps and, for a
-# run that did not converge, the range of $f$ over its last 500 steps:
+# They are not better everywhere. Three cases (at most 5000 steps; for a run that did not converge, the range
+# of $f$ over its last 500):
 
 # %% slideshow={"slide_type": "-"}
+square = helpers.Square()
 cases = [
     ("gradient descent, eta 0.4, on x^2", square, steps.gradient_descent, 1.0, {"lr": 0.4}),
     ("Adam, eta 0.1, on x^2", square, steps.adam, 1.0, {"lr": 0.1}),
@@ -364,8 +345,7 @@ for label, objective, rule, x_start, hyper in cases:
 # - On a plain bowl, gradient descent with a good η is done in ten steps; Adam, whose step stays about η
 #   long until its averages catch up, needs hundreds.
 # - With a constant η, Adam and RMSProp need not settle: near the minimum numerator and denominator shrink
-#   together, so the step stays near η (Adam with β₂ = 0.99 on Rosenbrock, RMSProp on the saddle). In practice η
-#   is lowered over time (a schedule), as for SGD in notebook 04.
+#   together, so the step stays near η. In practice η is lowered over time (a schedule), as in notebook 04.
 # - AdaGrad's ever-growing sum starves it: on Rosenbrock its steps shrink to a crawl long before the minimum.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -441,7 +421,7 @@ ex.check_adam(my_adam)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further (optional): conventions, and where they differ
 #
-# Not needed for the rest of the notebook. # Each rule is tested against the algorithm PyTorch documents for `torch.optim` (for five to seven steps of
+# Not needed for the rest of the notebook. Each rule is tested against the algorithm PyTorch documents for `torch.optim` (for five to seven steps of
 # a fixed gradient sequence, the first step included; `tests/test_adaptive_steps.py`). Differences to know:
 # - **ε outside the root** everywhere, $\sqrt{s} + \varepsilon$, as in PyTorch; Keras and some papers put it inside, $\sqrt{s + \varepsilon}$.
 # - **Defaults** are PyTorch's: AdaGrad ε = 10⁻¹⁰; RMSProp β₂ = 0.99 (`alpha`), ε = 10⁻⁸; Adam β₁ = 0.9, β₂ = 0.999,
@@ -452,12 +432,32 @@ ex.check_adam(my_adam)
 #   first step). Classical momentum and Nesterov have the same start-up ramp as a moving average, which
 #   they do not correct: with a constant gradient g the summed velocity after t steps is $g(1-\beta^t)/(1-\beta)$
 #   (notebook 05: $v_1 = (1-\beta)g$ in the averaged form), so the first steps are short.
+# - **Nesterov**: Sutskever et al.'s (2013) form takes the gradient at a *look-ahead* point, the current point
+#   moved by β times the velocity. Calling that look-ahead point x, a change of variables (Bengio et al., 2013)
+#   gives section 1's rule, which needs the gradient only at the point it keeps; its iterates are the
+#   look-ahead points. PyTorch's velocity sums gradients and η multiplies it at the step, where Sutskever's
+#   carries η inside.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Going further (optional): heavy ball and Nesterov, both tuned
+# ## Going further (optional): heavy ball and Nesterov, their limits and both tuned
 #
-# Not needed for the rest of the notebook. Tuned over both η and β on this ravine, heavy ball needs fewer steps
-# (on a quadratic, well-tuned heavy ball is as fast as any momentum method can be):
+# Not needed for the rest of the notebook. The stability limits of section 1, measured on $f = x^2$ (λ = 2)
+# with a grid of 4000 learning rates:
+
+# %% slideshow={"slide_type": "-"}
+lrs = np.linspace(0.001, 4.0, 4000)
+print(" beta   heavy ball: largest stable eta, formula    Nesterov: largest stable eta, formula")
+for beta in (0.0, 0.5, 0.9):
+    found = []
+    for rule in (steps.momentum_sum, nesterov):
+        grid = helpers.run(square, rule, 1.0, lr=lrs, beta=beta, max_steps=5000, tail=1)
+        found.append(lrs[grid.status == "converged"].max())
+    heavy_limit, ahead_limit = 2 * (1 + beta) / 2.0, 2 * (1 + beta) / ((1 + 2 * beta) * 2.0)
+    print(f"{beta:5.1f}   {found[0]:22.3f} {heavy_limit:8.3f}    {found[1]:30.3f} {ahead_limit:8.3f}")
+
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Tuned over both η and β on the ravine, heavy ball needs fewer steps:
 
 # %% slideshow={"slide_type": "-"}
 lr_grid, beta_grid = helpers.log_grid(0.001, 0.2, 300)[:, None], np.linspace(0.0, 0.99, 100)[None, :]
