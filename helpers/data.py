@@ -45,3 +45,19 @@ def noisy_series(n, *, noise=1.0, rng):
     t = np.arange(n, dtype=float)
     signal = 5.0 + 3.0 * np.sin(2.0 * np.pi * t / n) + t / n
     return t, signal, signal + noise * rng.standard_normal(n)
+
+
+def digits(*, rng, val=0.2, test=0.2):
+    """scikit-learn's bundled handwritten digits (1,797 images of 8×8 pixels in 17 grey levels, classes 0–9,
+    installed with the package: no download), pixels scaled to [0, 1] and split at random into training,
+    validation and test sets. Returns ``{"train": (X, labels), "val": …, "test": …}``, X of shape (n, 64)."""
+    from sklearn.datasets import load_digits  # imported here: scikit-learn takes a second to import
+
+    rng = _validate.rng("rng", rng)
+    val = _validate.real("val", val, low=0.0, high=0.4, low_open=True)
+    test = _validate.real("test", test, low=0.0, high=0.4, low_open=True)
+    X, labels = load_digits(return_X_y=True)
+    order = rng.permutation(len(labels))
+    n_test, n_val = round(test * len(labels)), round(val * len(labels))
+    parts = {"train": order[n_test + n_val:], "val": order[n_test:n_test + n_val], "test": order[:n_test]}
+    return {name: (X[rows] / 16.0, labels[rows].astype(int)) for name, rows in parts.items()}
