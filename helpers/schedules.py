@@ -12,12 +12,6 @@ import math
 from . import _validate
 
 
-def constant(epoch):
-    """1 in every epoch: the learning rate as given."""
-    _validate.integer("epoch", epoch, low=0)
-    return 1.0
-
-
 def step_decay(epoch, every=10, factor=0.5):
     """``factor`` to the power ⌊e / every⌋: the rate halves (by default) every ``every`` epochs."""
     epoch, every = _validate.integer("epoch", epoch, low=0), _validate.integer("every", every, low=1)
