@@ -42,9 +42,11 @@ def test_the_epoch_slider_replays_without_retraining(monkeypatch):
                f"{100 * run.val_accuracy[k]:.1f} %" in demo.readout_text
         xs, ys = demo.lines["acc", "marker"].get_data()
         assert xs[0] == k and ys[0] == pytest.approx(100 * run.val_accuracy[k])
-        weights = run.iterates[k, :HIDDEN * 64].reshape(HIDDEN, 64)
-        np.testing.assert_array_equal(demo.image.get_array(), mosaic(weights, demo.run(
-            "Adam", 0.003, 32, "constant", 30).weight_scale))
+        X, labels = digits()["val"]
+        wrong = np.flatnonzero(mlp.network_at(run, k).predict(X) != labels)
+        assert 0 < len(wrong) == round((1 - run.val_accuracy[k]) * len(labels))
+        np.testing.assert_array_equal(demo.image.get_array(), mosaic(X[wrong]))
+        assert demo.wrong_label.get_text().startswith(f"{len(wrong)} of 359 wrong")
 
 
 def test_the_curves_hold_every_epoch(demo):
@@ -122,16 +124,17 @@ def test_the_schedules_are_the_helpers():
     assert set(SCHEDULES) == {"constant", "warm-up", "step decay", "1/t", "cosine", "warm-up + cosine"}
 
 
-def test_the_mosaic_puts_each_unit_in_its_tile():
-    weights = np.zeros((HIDDEN, 64))
-    weights[7, 0] = 2.0  # unit 7 (row 1, column 1 of the 6×6 tiles), its top-left pixel: orange
-    weights[0, 63] = -2.0  # unit 0, bottom-right pixel: blue
-    rgba = mosaic(weights, 1.0)[::-1]  # top row first again
-    assert rgba.shape == (53, 53, 4)
-    assert tuple(rgba[9, 9, :3]) == tuple(int(255 * v + 0.5) for v in demo_module.WEIGHT_CMAP(1.0)[:3])
-    assert tuple(rgba[7, 7, :3]) == tuple(int(255 * v + 0.5) for v in demo_module.WEIGHT_CMAP(0.0)[:3])
-    assert tuple(rgba[8, 0, :3]) == (200, 200, 200)  # the gap between tiles
-    assert tuple(rgba[52, 52, :3]) == (200, 200, 200)  # places 32–35 are empty
+def test_the_mosaic_puts_each_digit_in_its_tile():
+    images = np.zeros((40, 64))
+    images[7, 0] = 1.0  # digit 7 (row 1, column 1 of the 6×6 tiles), its top-left pixel: black
+    images[0, 63] = 0.5  # digit 0, bottom-right pixel: mid grey
+    images[36:] = 1.0  # beyond the first 36: not shown
+    rgba = mosaic(images)[::-1]  # top row first again
+    assert rgba.shape == (53, 53, 4) and np.all(rgba[..., 3] == 255)
+    assert tuple(rgba[9, 9, :3]) == (0, 0, 0) and tuple(rgba[7, 7, :3]) == (128, 128, 128)
+    assert tuple(rgba[0, 0, :3]) == (255, 255, 255)  # an empty pixel of digit 0
+    assert tuple(rgba[8, 0, :3]) == tuple(rgba[0, 8, :3]) == (200, 200, 200)  # the gaps between tiles
+    assert len(mosaic(np.zeros((0, 64)))) == 53  # nothing wrong: an empty mosaic
 
 
 def test_the_benchmarks_cover_the_demo():

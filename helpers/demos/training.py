@@ -2,9 +2,9 @@
 
 Controls: optimiser, learning rate, batch size, schedule and epochs; a change of any retrains once (the
 run is kept, :data:`CACHE` of them) and the "show epoch" slider with Play only replays the record.
-Left, the cross-entropy on the training and validation sets; middle, their accuracy; right, the 32
-hidden units' incoming weights as 8×8 images at the shown epoch (orange: the pixel excites the unit,
-blue: it inhibits it). A retraining that takes longer than :data:`PROGRESS_AFTER` seconds says how far
+Left, the cross-entropy on the training and validation sets; middle, their accuracy; right, the validation
+digits the network gets wrong at the shown epoch (the first 36 of them), so Play shows the mistakes thinning
+out as it learns. A retraining that takes longer than :data:`PROGRESS_AFTER` seconds says how far
 it is, in the figure and the readout, every :data:`PROGRESS_EVERY` seconds.
 """
 
@@ -16,27 +16,24 @@ from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
 
 from .. import data, plotting, schedules
 from ..demo import Demo
 from ..live import control_layout, log_slider, slider
-from ..mlp import OPTIMISERS, fit
+from ..mlp import OPTIMISERS, fit, network_at
 from .backprop import GridImage
 
 SEED = 0  # the data split
 TRAIN_SEED = 1  # the initial weights and the shuffles: the same for every setting, so runs compare
 HIDDEN = 32
-TILES = 6  # the hidden units' images in a 6×6 mosaic (32 of 36 places used)
+TILES = 6  # wrong digits in a 6×6 mosaic
 MAX_EPOCHS = 60
 BATCHES = [4, 8, 16, 32, 64, 128, 256]  # and the whole training set
 LR_RANGE = (1e-4, 10.0)
 LOSS_VIEW = (1e-3, 10.0)
 CACHE = 16
 PROGRESS_AFTER, PROGRESS_EVERY = 0.3, 0.25
-#: Pixel weights: blue (negative) through white to orange (positive), the Okabe–Ito ends.
-WEIGHT_CMAP = LinearSegmentedColormap.from_list("weights", [plotting.OKABE_ITO["blue"], "#FFFFFF",
-                                                            plotting.OKABE_ITO["orange"]], N=256)
+GAP = (200, 200, 200, 255)  # the grey between tiles
 
 
 @functools.cache
@@ -58,21 +55,23 @@ def make_schedule(name, epochs):
 SCHEDULES = ["constant", "warm-up", "step decay", "1/t", "cosine", "warm-up + cosine"]
 
 
-def mosaic(first_layer, scale):
-    """RGBA pixels of the hidden units' weights (rows of ``first_layer``) as 8×8 tiles, 6 to a row, grey gaps;
-    ``scale`` maps to the ends of the colour map."""
+def mosaic(images):
+    """RGBA pixels of up to 36 images (rows of 64 pixels in [0, 1]) as 8×8 tiles, 6 to a row, dark strokes on white,
+    grey gaps; places without an image stay white."""
     size = 9 * TILES - 1
-    values = np.full((size, size), np.nan)
-    for k, w in enumerate(first_layer):
+    grey = np.zeros((size, size))
+    for k, image in enumerate(images[:TILES * TILES]):
         r, c = divmod(k, TILES)
-        values[9 * r:9 * r + 8, 9 * c:9 * c + 8] = w.reshape(8, 8)
-    rgba = WEIGHT_CMAP(0.5 + 0.5 * np.clip(values / scale, -1.0, 1.0), bytes=True)
-    rgba[np.isnan(values)] = (200, 200, 200, 255)
+        grey[9 * r:9 * r + 8, 9 * c:9 * c + 8] = image.reshape(8, 8)
+    rgba = np.empty((size, size, 4), np.uint8)
+    rgba[..., :3] = np.round(255 * (1.0 - grey))[..., None]
+    rgba[..., 3] = 255
+    rgba[8::9, :], rgba[:, 8::9] = GAP, GAP
     return rgba[::-1]  # GridImage puts row 0 at the bottom
 
 
 class TrainingDemo(Demo):
-    """Train the network with one optimiser and watch the curves and the first layer's weights."""
+    """Train the network with one optimiser and watch the curves and the digits it gets wrong."""
 
     name = "training"
 
@@ -111,8 +110,6 @@ class TrainingDemo(Demo):
 
         result = fit(digits(), optimiser, lr=lr, batch_size=batch_size, epochs=epochs, seed=TRAIN_SEED,
                      hidden=HIDDEN, schedule=make_schedule(schedule, epochs), on_epoch=progress)
-        first = result.iterates[:, :HIDDEN * 64]
-        result.records["weight_scale"] = float(np.quantile(np.abs(first[-1]), 0.99)) or 1.0
         self._runs[key] = result
         if len(self._runs) > CACHE:
             self._runs.popitem(last=False)
@@ -129,7 +126,7 @@ class TrainingDemo(Demo):
     def build(self):
         fig, (loss, accuracy, weights) = plotting.new_figure(3, height=3.9, lecture_height=4.4,
                                                              gridspec_kw={"width_ratios": [1, 1, 0.9]})
-        self.ax_loss, self.ax_acc, self.ax_weights = loss, accuracy, weights
+        self.ax_loss, self.ax_acc, self.ax_wrong = loss, accuracy, weights
         blue, orange, red = plotting.OKABE_ITO["blue"], plotting.OKABE_ITO["orange"], plotting.OKABE_ITO["vermillion"]
         loss.set_yscale("log")
         loss.set_ylim(*LOSS_VIEW)
@@ -149,8 +146,9 @@ class TrainingDemo(Demo):
         weights.set_xticks([])
         weights.set_yticks([])
         weights.grid(False)
-        weights.set_title("first layer, per unit")
-        self.image = weights.add_artist(GridImage(weights, mosaic(np.zeros((HIDDEN, 64)), 1.0)))
+        weights.set_title("validation digits it gets wrong")
+        self.image = weights.add_artist(GridImage(weights, mosaic(np.zeros((0, 64)))))
+        self.wrong_label = weights.text(0.5, -0.03, " ", transform=weights.transAxes, ha="center", va="top")
         self.banner = loss.text(0.5, 0.5, "diverged", transform=loss.transAxes, ha="center", va="center",
                                 fontsize=14, color=red, fontweight="bold", zorder=10,
                                 bbox={"facecolor": "white", "edgecolor": red})
@@ -158,8 +156,8 @@ class TrainingDemo(Demo):
         return fig
 
     def animated_artists(self):
-        spines = [s for s in self.ax_weights.spines.values() if s.get_visible()]
-        return [*self.lines.values(), self.image, *spines, self.banner]
+        spines = [s for s in self.ax_wrong.spines.values() if s.get_visible()]
+        return [*self.lines.values(), self.image, *spines, self.wrong_label, self.banner]
 
     def view_changed(self, epochs, **_):
         return self._epochs != epochs
@@ -181,7 +179,10 @@ class TrainingDemo(Demo):
             self.lines[key, "train"].set_data(t, clip(train))
             self.lines[key, "val"].set_data(t, clip(val))
             self.lines[key, "marker"].set_data([k], [clip(val[k])])
-        self.image.set_data(mosaic(result.iterates[k, :HIDDEN * 64].reshape(HIDDEN, 64), result.weight_scale))
+        X, labels = digits()["val"]
+        wrong = np.flatnonzero(network_at(result, k).predict(X) != labels)
+        self.image.set_data(mosaic(X[wrong]))
+        self.wrong_label.set_text(f"{len(wrong)} of {len(labels)} wrong" + (", first 36" if len(wrong) > 36 else ""))
         self.banner.set_text("diverged")
         self.banner.set_visible(result.status == "diverged")
         return readout(result, schedule, k)
