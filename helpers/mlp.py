@@ -90,18 +90,19 @@ def _forward(layers, X):
     return out
 
 
-def _backward(layers, X, labels):
-    """∂L/∂(W, b) of every layer for the mean cross-entropy of the rows X: one forward, one backward pass."""
+def _backward(layers, X, labels, grads):
+    """∂L/∂(W, b) of every layer for the mean cross-entropy of the rows X, into ``grads`` (arrays shaped as
+    ``layers``): one forward, one backward pass."""
     a = _forward(layers, X)
     delta = _softmax(a[-1])
     delta[np.arange(len(labels)), labels] -= 1.0
     delta /= len(labels)  # δ = (o − y)/n at the logits
-    grads = []
     for k in range(len(layers) - 1, -1, -1):
-        grads.append((np.einsum("nk,ni->ki", delta, a[k]), np.add.reduce(delta, axis=0)))
+        np.einsum("nk,ni->ki", delta, a[k], out=grads[k][0])
+        np.add.reduce(delta, axis=0, out=grads[k][1])
         if k:  # back through W, then through the ReLU: its derivative is 1 where a unit is on, else 0
             delta = np.einsum("nk,ki->ni", delta, layers[k][0]) * (a[k] > 0.0)
-    return grads[::-1]
+    return grads
 
 
 class MLP:
@@ -171,9 +172,10 @@ class MLP:
 
     def gradient(self, X, labels):
         """∂L/∂(every parameter) by backpropagation, one vector in the order of :meth:`vector`."""
-        X = self._rows(X)
-        grads = _backward(list(zip(self.weights, self.biases, strict=True)), X, _labels(labels, len(X), self.sizes[-1]))
-        return np.concatenate([g.ravel() for pair in grads for g in pair])
+        X, g = self._rows(X), np.empty(self.n_params)
+        _backward(list(zip(self.weights, self.biases, strict=True)), X, _labels(labels, len(X), self.sizes[-1]),
+                  _layers(g, self.sizes))
+        return g
 
 
 def evaluate(params, sizes, X, labels):
@@ -197,8 +199,9 @@ class _Training:
         self.sizes, self.X, self.labels, self.n = sizes, X, labels, len(X)
 
     def gradient(self, p, idx):
-        return np.concatenate([g.ravel() for pair in _backward(_layers(p, self.sizes), self.X[idx], self.labels[idx])
-                               for g in pair])
+        g = np.empty_like(p)
+        _backward(_layers(p, self.sizes), self.X[idx], self.labels[idx], _layers(g, self.sizes))
+        return g
 
     def loss(self, P):
         loss, self.accuracy = evaluate(P, self.sizes, self.X, self.labels)

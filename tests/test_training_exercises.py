@@ -17,7 +17,7 @@ def test_batch_lr_prediction():
     assert right.correct and "n/b updates per epoch" in right.message
     smaller = ex.check_batch_lr("smaller")
     assert "less noisy (notebook 04)" in smaller.message and not smaller.correct
-    assert "Count the updates" in ex.check_batch_lr("same").message
+    assert "Count the updates: 30 epochs of b = 256 are 150 steps, of b = 16 2,040" in ex.check_batch_lr("same").message
     for junk in (3, "maybe", None, ["larger"]):
         feedback = ex.check_batch_lr(junk)
         assert feedback.correct in (None, False)

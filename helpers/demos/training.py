@@ -146,7 +146,7 @@ class TrainingDemo(Demo):
         weights.set_xticks([])
         weights.set_yticks([])
         weights.grid(False)
-        weights.set_title("validation digits it gets wrong")
+        weights.set_title("digits it gets wrong")
         self.image = weights.add_artist(GridImage(weights, mosaic(np.zeros((0, 64)))))
         self.wrong_label = weights.text(0.5, -0.03, " ", transform=weights.transAxes, ha="center", va="top")
         self.banner = loss.text(0.5, 0.5, "diverged", transform=loss.transAxes, ha="center", va="center",
@@ -218,5 +218,4 @@ BENCHMARKS = [
 #: Changes that retrain the network at the notebook's default setting (benchmarks/recompute_latency.py).
 RECOMPUTE = [
     (TrainingDemo.name, TrainingDemo, "lr", [float(v) for v in np.geomspace(0.001, 0.01, 12)]),
-    (f"{TrainingDemo.name} schedule", TrainingDemo, "schedule", SCHEDULES[1:] + SCHEDULES[:1]),
 ]

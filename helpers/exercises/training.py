@@ -29,11 +29,16 @@ SCHEDULES = {"constant": None, "step decay": functools.partial(step_decay, every
 
 
 @functools.cache
+def batch_runs():
+    """SGD for 30 epochs from seed 0 for every batch size in :data:`BATCH_SIZES` (keys) and learning rate in
+    :data:`BATCH_LRS` (a list of runs per batch size)."""
+    return {b: [fit(digits(), "SGD", lr=lr, batch_size=b, epochs=EPOCHS, seed=0) for lr in BATCH_LRS]
+            for b in BATCH_SIZES}
+
+
 def batch_sweep():
-    """Final validation accuracy of SGD for every batch size in :data:`BATCH_SIZES` (rows) and learning rate in
-    :data:`BATCH_LRS` (columns), 30 epochs from seed 0."""
-    return np.array([[fit(digits(), "SGD", lr=lr, batch_size=b, epochs=EPOCHS, seed=0).val_accuracy[-1]
-                      for lr in BATCH_LRS] for b in BATCH_SIZES])
+    """Final validation accuracy of :func:`batch_runs`: a row per batch size, a column per learning rate."""
+    return np.array([[r.val_accuracy[-1] for r in runs] for runs in batch_runs().values()])
 
 
 def best_batch_lrs():
@@ -63,18 +68,19 @@ def check_batch_lr(answer):
     small, large = best[BATCH_SIZES[0]], best[BATCH_SIZES[-1]]
     truth = "larger" if large > small else "smaller" if large < small else "same"
     found = "Best η after 30 epochs: " + ", ".join(f"b = {b}: {lr:.3g}" for b, lr in best.items()) + "."
-    if said == truth == "larger":
-        return right(f"{found} A batch of b makes n/b updates per epoch, so at a fixed number of epochs a larger "
-                     "batch has fewer steps and needs longer ones; and its gradient is an average of more samples, "
-                     "less noisy (notebook 04: variance ∝ 1/b), so it can take them. Up to the stability limit: "
-                     "beyond η ≈ 1.8 every batch size collapses.")
+    n = len(digits()["train"][1])
     if said == truth:
-        return right(found)
-    if said == "smaller":
-        return wrong(f"{found} A larger batch averages more samples: its gradient is less noisy (notebook 04), so it "
-                     "tolerates a larger step, and with fewer updates per epoch (n/b) it needs one.")
-    return wrong(f"{found} Count the updates: 30 epochs of b = {BATCH_SIZES[-1]} are "
-                 f"{BATCH_SIZES[-1] // BATCH_SIZES[0]} times fewer steps than of b = {BATCH_SIZES[0]}.")
+        why = (" A batch of b makes n/b updates per epoch, so at a fixed number of epochs a larger batch has fewer "
+               "steps and needs longer ones; and its gradient is an average of more samples, less noisy (notebook "
+               "04: variance ∝ 1/b), so it can take them. Up to the stability limit: beyond η ≈ 1.8 every batch "
+               "size collapses.")
+        return right(found + (why if truth == "larger" else ""))
+    hints = {"smaller": "A larger batch averages more samples: its gradient is less noisy (notebook 04), so it "
+                        "tolerates a larger step, and with fewer updates per epoch (n/b) it needs one.",
+             "same": f"Count the updates: 30 epochs of b = {BATCH_SIZES[-1]} are {EPOCHS * -(-n // BATCH_SIZES[-1]):,} "
+                     f"steps, of b = {BATCH_SIZES[0]} {EPOCHS * -(-n // BATCH_SIZES[0]):,}.",
+             "larger": "Look at the table: here the larger batches did not want a larger η."}
+    return wrong(f"{found} {hints[said]}")
 
 
 @functools.cache
@@ -96,13 +102,12 @@ def check_cosine_helps(answer):
     truth = "higher" if means["cosine"] > means["constant"] else "lower"
     found = (f"Mean validation accuracy over seeds {', '.join(map(str, SCHEDULE_SEEDS))}: constant η "
              f"{means['constant']:.1f} %, cosine {means['cosine']:.1f} %.")
-    if said == truth == "higher":
-        return right(f"{found} η = 0.01 is large for Adam: the run gets near a good network early, then keeps "
-                     "jumping around (notebook 04's noise ball) and chasing the training images. The cosine keeps "
-                     "the large early steps and makes the last ones small: the run settles, with a lower validation "
-                     "loss (and a higher training loss) than at the constant rate.")
     if said == truth:
-        return right(found)
+        return right(found + (" η = 0.01 is large for Adam: the run gets near a good network early, then keeps jumping "
+                              "around (notebook 04's noise ball) and chasing the training images. The cosine keeps the "
+                              "large early steps and makes the last ones small: the run settles, with a lower "
+                              "validation loss (and a higher training loss) than at the constant rate."
+                              if truth == "higher" else ""))
     return wrong(f"{found} Think of notebook 04: with a constant η a stochastic run ends in a noise ball whose size "
                  "grows with η; a decaying η shrinks it.")
 

@@ -218,9 +218,9 @@ plotting.show(fig, "Validation accuracy after 30 epochs against the learning rat
 
 # %% slideshow={"slide_type": "-"}
 for name, lr in {"SGD": 0.001, "AdaGrad": 0.01, "RMSProp": 0.01, "Adam": 0.001}.items():
-    at_default, at_best = mlp.fit(split, name, lr=lr, epochs=EPOCHS, seed=0), max(score(r) for r in sweep[name])
+    at_default = sweep[name][0] if lr == GRID[0] else mlp.fit(split, name, lr=lr, epochs=EPOCHS, seed=0)
     print(f"{name:8s} PyTorch's default lr = {lr:<6g}: {100 * at_default.val_accuracy[-1]:5.1f} %    "
-          f"best eta {best_lr[name]:.3g}: {100 * at_best:5.1f} %")
+          f"best eta {best_lr[name]:.3g}: {100 * max(score(r) for r in sweep[name]):5.1f} %")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5 · The tuned optimisers side by side
@@ -303,8 +303,8 @@ for b, row in zip(ex.BATCH_SIZES, found, strict=True):
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (ax_epoch, ax_update) = plotting.new_figure(2, height=4.0, lecture_height=4.6, sharey=True)
-sizes = {**{b: ex.best_batch_lrs()[b] for b in ex.BATCH_SIZES}, 1079: 1.0}
-batch_runs = {b: mlp.fit(split, "SGD", lr=lr, batch_size=b, epochs=EPOCHS, seed=0) for b, lr in sizes.items()}
+batch_runs = {b: runs[int(np.argmax(row))] for (b, runs), row in zip(ex.batch_runs().items(), found, strict=True)}
+batch_runs[1079] = mlp.fit(split, "SGD", lr=1.0, batch_size=1079, epochs=EPOCHS, seed=0)  # full batch
 for (b, r), colour in zip(batch_runs.items(), (C["orange"], C["blue"], C["green"], C["black"]), strict=True):
     label = f"b = {b}, η = {r.lr:.3g}" if b < 1079 else f"full batch, η = {r.lr:.3g}"
     ax_epoch.plot(np.arange(EPOCHS + 1), 100 * r.val_accuracy, color=colour, label=label)
