@@ -183,7 +183,7 @@ def score(run):
 
 best_lr = {name: GRID[int(np.argmax([score(r) for r in runs]))] for name, runs in sweep.items()}
 print(f"validation accuracy (%) after 30 epochs; 'div' = diverged (a weight passed ±{mlp.BOUND:g})")
-print("eta      " + "".join(f"{lr:>7.2g}" for lr in GRID) + "    best eta")
+print("eta       " + "".join(f"{lr:>7.2g}" for lr in GRID) + "    best eta")
 for name, runs in sweep.items():
     cells = "".join("    div" if r.status == "diverged" else f"{100 * r.val_accuracy[-1]:7.1f}" for r in runs)
     print(f"{name:9s} {cells}    {best_lr[name]:.3g}")
