@@ -26,7 +26,7 @@
 # - how much tuned optimisers differ, next to how much seeds do;
 # - batch size, schedules and overfitting; the `torch.optim` line for each rule.
 #
-# **Time:** about 60 minutes for sections 1–11; the two "Going further" sections at the end are optional.
+# **Time:** about 60 minutes for sections 1–11; the three "Going further" sections at the end are optional.
 # · [Back to the overview](../README.md) · Previous: [06 · adaptive methods](06_adaptive.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -85,7 +85,7 @@ plotting.show(fig, "Twenty small 8 by 8 pixel images, two per digit 0 to 9, dark
 # ## 2 · The network: 03's network grown up
 #
 # 03's network had sigmoid units and one output. Practice changes three things:
-# - **ReLU hidden units**, $a = \max(z, 0)$: slope 1 wherever the unit is on, where the sigmoid's slope
+# - **ReLU hidden units**, $a = \max(z, 0)$: slope 1 wherever the unit is on, whereas the sigmoid's slope
 #   is at most λ/4 and vanishes when it saturates;
 # - **a softmax output**, one unit per class: $o_k = e^{z_k} / \sum_j e^{z_j}$, positive and summing to 1;
 # - **the cross-entropy loss**, $L = -\log o_{y}$ for a sample of class y: large when confidently wrong.
@@ -141,7 +141,7 @@ def gradient_descent(x, state, grad, lr):
 
 
 # %% [markdown] slideshow={"slide_type": "-"}
-# Adam trains it in 30 epochs:
+# Adam, 30 epochs:
 
 # %% slideshow={"slide_type": "-"}
 run = mlp.fit(split, "Adam", lr=0.003, batch_size=32, epochs=EPOCHS, seed=1)
@@ -439,7 +439,7 @@ plotting.show(fig, "Training and validation loss on a log scale over 100 epochs 
 # - **Adam near 0.003, or SGD with momentum near 0.06**, are good first tries here. PyTorch's defaults are
 #   only a start: Adam's 0.001 cost two points in 30 epochs, SGD's 0.001 gave 26 %.
 # - **Mini-batches of a few dozen**; a larger batch wants a larger η.
-# - **A cosine schedule with a larger peak η** gained almost a point, after re-tuning η.
+# - **A cosine schedule with a larger peak η** (3.5 times the best constant one) gained almost a point.
 # - **Watch the validation loss**, stop where it is lowest, report the test set once; run several seeds.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
