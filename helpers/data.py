@@ -1,6 +1,11 @@
-"""Synthetic data sets, always made from an explicit ``numpy.random.Generator`` (no downloads)."""
+"""Data sets: synthetic ones, always made from an explicit ``numpy.random.Generator``, and the handwritten
+digits shipped in ``helpers/datasets/`` (no downloads)."""
 
 from __future__ import annotations
+
+import functools
+import gzip
+from importlib import resources
 
 import numpy as np
 
@@ -45,3 +50,29 @@ def noisy_series(n, *, noise=1.0, rng):
     t = np.arange(n, dtype=float)
     signal = 5.0 + 3.0 * np.sin(2.0 * np.pi * t / n) + t / n
     return t, signal, signal + noise * rng.standard_normal(n)
+
+
+def digits(*, rng, val=0.2, test=0.2):
+    """The handwritten digits shipped with the package (``helpers/datasets/digits.csv.gz``: 1,797 images of
+    8×8 pixels in 17 grey levels, classes 0–9, by 13 writers; the UCI test file, see the folder's README),
+    pixels scaled to [0, 1] and split at random into training, validation and test sets.
+    Returns ``{"train": (X, labels), "val": …, "test": …}``, X of shape (n, 64)."""
+    rng = _validate.rng("rng", rng)
+    val = _validate.real("val", val, low=0.0, high=0.4, low_open=True)
+    test = _validate.real("test", test, low=0.0, high=0.4, low_open=True)
+    X, labels = _digits_file()
+    order = rng.permutation(len(labels))
+    n_test, n_val = round(test * len(labels)), round(val * len(labels))
+    parts = {"train": order[n_test + n_val:], "val": order[n_test:n_test + n_val], "test": order[:n_test]}
+    return {name: (X[rows] / 16.0, labels[rows]) for name, rows in parts.items()}
+
+
+@functools.cache
+def _digits_file():
+    """Pixels (float, 0–16) and labels (int) of the shipped file, read once per session."""
+    with resources.files(__package__).joinpath("datasets", "digits.csv.gz").open("rb") as raw, \
+            gzip.open(raw, "rt") as text:
+        table = np.loadtxt(text, delimiter=",", dtype=np.int64)
+    X, labels = table[:, :-1].astype(float), table[:, -1]
+    X.flags.writeable = labels.flags.writeable = False  # shared by every call: nobody may change them
+    return X, labels

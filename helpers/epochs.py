@@ -9,11 +9,12 @@ import inspect
 import numpy as np
 
 from . import _validate
-from .runner import Run, _stack
+from .runner import Run, _first, _stack
+from .steps import START
 
 
-def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=True, decay=0.0, tol=0.0, bound=1e6,
-               every="update", trace=False, state=0.0, **hyper):
+def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=True, decay=0.0, schedule=None, tol=0.0,
+               bound=1e6, every="update", trace=False, state=None, on_epoch=None, **hyper):
     """Train ``model`` with the update rule ``step``, one step per mini-batch, epoch by epoch.
 
     An epoch visits the n samples once in a fresh order from ``rng`` (in order without ``shuffle`` or
@@ -26,16 +27,21 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
     a parameter left [−bound, bound] (not recorded). The :class:`~helpers.runner.Run` holds the
     parameters after every update (or epoch, ``every="epoch"``), with ``trace`` every state and batch
     gradient too, and the records ``epochs`` (completed), ``updates``, ``epoch_ends`` (row of each
-    epoch's end) and ``evals`` (per-sample gradient evaluations so far).
+    epoch's end) and ``evals`` (per-sample gradient evaluations so far). As in :func:`helpers.runner.run`:
+    ``state`` is the optimiser's state before the first step (default: 0, or the rule's entry in
+    :data:`helpers.steps.START`), and a hyper-parameter the rule gives a default (AdaGrad's ``eps``) may be left out.
+    ``on_epoch(e, params)``, if given, is called after every completed epoch e (from 1): a progress display.
     """
     settings, hyper, params, pair = _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol,
                                               bound, every, hyper)
-    n, lr, tol, bound = model.n, settings["lr"], settings["tol"], settings["bound"]
+    n, tol, bound = model.n, settings["tol"], settings["bound"]
+    rates = _rates(settings["lr"], settings["decay"], schedule, settings["epochs"])
     starts = np.arange(0, n, settings["batch_size"])
     by_update = settings["every"] == "update"
     # recorded rows: for two floats, a list per coordinate (a list of pairs is slow to turn into an array)
     rows = [[float(params[0])], [float(params[1])]] if pair else [params.copy()]
-    extra = {"states": [[state, state] if pair else np.broadcast_to(state, params.shape)], "gradients": []}
+    state = START.get(step, 0.0) if state is None else state
+    extra = {"states": [[state, state] if pair else _first(state, (1,) + params.shape)], "gradients": []}
     updates, ends, status = 0, [0], ("converged" if tol > 0 and model.grad_norm(params) <= tol else "max_steps")
     p, s = (params.tolist(), [state, state]) if pair else (params, state)
     shuffled = settings["shuffle"] and len(starts) > 1
@@ -45,8 +51,8 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
         if pair:
             order = model.affine(order, starts) if shuffled else batches
         epoch = _pair_epoch if pair else _vector_epoch
-        p, s, made = epoch(step, model, order, starts, p, s, lr / (1.0 + settings["decay"] * e), hyper, bound,
-                           rows if by_update else None, extra if trace else None)
+        p, s, made = epoch(step, model, order, starts, p, s, rates[e], hyper, bound, rows if by_update else None,
+                           extra if trace else None)
         updates += made
         if made < len(starts):
             status = "diverged"
@@ -55,11 +61,34 @@ def run_epochs(step, model, params0, *, batch_size, epochs, rng=None, shuffle=Tr
             for row, value in zip(rows, p, strict=True) if pair else [(rows, p.copy())]:
                 row.append(value)
         ends.append(len(rows[0]) - 1 if pair else len(rows) - 1)
+        if on_epoch is not None:
+            on_epoch(e + 1, p)
         if tol > 0 and model.grad_norm(np.asarray(p)) <= tol:
             status = "converged"
             break
-    return _record(model, settings, status, np.column_stack(rows) if pair else np.array(rows, dtype=float), ends,
-                   starts, updates, extra if trace else None)
+    result = _record(model, settings, status, np.column_stack(rows) if pair else np.array(rows, dtype=float), ends,
+                     starts, updates, extra if trace else None)
+    result.records["rates"] = np.array(rates)
+    return result
+
+
+def _rates(lr, decay, schedule, epochs):
+    """The learning rate of every epoch: lr/(1 + decay·e), or lr·schedule(e), each factor checked first."""
+    if schedule is None:
+        return [lr / (1.0 + decay * e) for e in range(epochs)]
+    if not callable(schedule):
+        raise TypeError(f"schedule must be a function of the epoch returning a learning-rate factor, got {schedule!r}")
+    if decay:
+        raise ValueError(f"give either decay or schedule, not both (got decay = {decay:g} and a schedule)")
+    rates = []
+    for e in range(epochs):
+        factor = schedule(e)
+        if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, (int, float, np.integer, np.floating)) \
+                or not 0.0 <= factor < np.inf:
+            raise ValueError(f"schedule must return a learning-rate factor in [0, inf) for every epoch 0 … "
+                             f"{epochs - 1}, got schedule({e}) = {factor!r}")
+        rates.append(lr * float(factor))
+    return rates
 
 
 def _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol, bound, every, hyper):
@@ -83,14 +112,17 @@ def _settings(step, model, params0, batch_size, epochs, rng, shuffle, decay, tol
     for name, value in hyper.items():
         if np.ndim(value):
             raise TypeError(f"{name} must be a single number for a training run, got shape {np.shape(value)}")
-    # the rule's own hyper-parameters, in its order (a pair's updates pass them positionally)
-    rule = list(inspect.signature(step).parameters)[3:]
+    # the rule's own hyper-parameters, in its order, its defaults filled in (a pair's updates pass them by position)
+    signature = list(inspect.signature(step).parameters.values())[3:]
     if "lr" not in hyper:
         raise TypeError("run_epochs() needs the learning rate lr of the update rule")
-    if sorted(rule) != sorted(hyper):
-        raise TypeError(f"the update rule {getattr(step, '__name__', step)} takes the hyper-parameters {rule}, "
-                        f"got {sorted(hyper)}")
-    rule = {k: hyper[k] for k in rule[1:]}  # after lr
+    names, needed = [p.name for p in signature], {p.name for p in signature if p.default is inspect.Parameter.empty}
+    missing, unknown = sorted(needed - set(hyper)), sorted(set(hyper) - set(names))
+    if missing or unknown:
+        raise TypeError(f"the update rule {getattr(step, '__name__', step)} takes the hyper-parameters {names}"
+                        + (f", {missing} without a default" if missing else "")
+                        + (f", not {unknown}" if unknown else "") + f"; got {sorted(hyper)}")
+    rule = {p.name: hyper.get(p.name, p.default) for p in signature[1:]}  # after lr
     pair = hasattr(model, "affine")
     params = _validate.finite_array("params0", params0, **({"shape": (2,)} if pair else {"ndim": 1}))
     if np.max(np.abs(params)) > bound:
@@ -124,7 +156,7 @@ def _vector_epoch(step, model, order, starts, p, s, lr, hyper, bound, rows, extr
         if rows is not None:
             rows.append(p.copy())
         if extra is not None:
-            extra["states"].append(np.broadcast_to(s, p.shape))
+            extra["states"].append(_first(s, (1,) + p.shape))
             extra["gradients"].append(grad)
     return p, s, len(starts)
 

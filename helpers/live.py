@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from . import _validate
+from . import _validate, plotting
 from .plotting import _projector_strokes
 
 
@@ -85,16 +85,18 @@ class _LiveFigure:
             self.image.value = b"data:image/png;base64," + base64.b64encode(self.png)
 
 
-#: Width of one control: three in a row fill the 1100-px output column of a 1280×720 window.
-_CONTROL_WIDTH = "350px"
+#: Width of one control and the gap after it: three in a row fill the 1100-px output column of a 1280×720
+#: window. In lecture mode (larger labels and readouts) the gap gives 5 px to the control.
+_CONTROL_BOX = {False: ("350px", "12px"), True: ("355px", "7px")}
 #: Font sizes of the controls' labels and of the readout, normal and lecture mode.
 _CONTROL_FONT = {False: "13px", True: "18px"}
 _READOUT_FONT = {False: "14px", True: "20px"}
 
 
 def control_layout():
-    """The house layout of one control (a slider, a selector)."""
-    return widgets.Layout(width=_CONTROL_WIDTH, margin="2px 12px 2px 0")
+    """The house layout of one control (a slider, a selector), for the current mode."""
+    width, gap = _CONTROL_BOX[plotting._lecture]
+    return widgets.Layout(width=width, margin=f"2px {gap} 2px 0")
 
 
 def _house():
@@ -112,7 +114,7 @@ def _lecture_css():
         "<style>"
         f".gd-lecture .widget-label, .gd-lecture .widget-readout, .gd-lecture .widget-toggle-button,"
         f" .gd-lecture .widget-checkbox label, .gd-lecture .jupyter-button {{font-size: {size}; line-height: 1.4;}}"
-        ".gd-lecture .widget-readout {min-width: 3.9em; margin-left: 2px;}"
+        ".gd-lecture .widget-readout {min-width: 4.3em; flex-shrink: 0; margin-left: 2px;}"
         ".gd-lecture .widget-toggle-buttons .widget-toggle-button {height: auto;}"
         "</style>",
         layout=widgets.Layout(display="none"),

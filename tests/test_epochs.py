@@ -429,3 +429,144 @@ def test_the_hyper_parameters_of_the_rule_are_checked(model):
         run_epochs(steps.momentum, model, np.zeros(2), lr=0.1, **kw)
     with pytest.raises(TypeError, match="beta"):  # a hyper-parameter the rule does not have
         run_epochs(steps.gradient_descent, model, np.zeros(2), lr=0.1, beta=0.5, **kw)
+
+
+# -- every rule, with its own start state and defaults (as helpers.run) ---------------------------------
+ALL_RULES = [
+    pytest.param(steps.gradient_descent, {}, id="gradient_descent"),
+    pytest.param(steps.momentum, {"beta": 0.9}, id="momentum"),
+    pytest.param(steps.momentum_sum, {"beta": 0.9}, id="momentum_sum"),
+    pytest.param(steps.nesterov, {"beta": 0.9}, id="nesterov"),
+    pytest.param(steps.adagrad, {}, id="adagrad"),
+    pytest.param(steps.rmsprop, {}, id="rmsprop"),
+    pytest.param(steps.adam, {}, id="adam"),
+]
+
+
+def small_network():
+    """A 6 → 5 → 3 softmax network on 40 random samples, as helpers.mlp.fit trains it."""
+    from helpers import mlp
+
+    g = rng(11)
+    X, labels = g.random((40, 6)), g.integers(0, 3, 40)
+    return mlp._Training((6, 5, 3), X, labels), mlp.MLP.random((6, 5, 3), rng=g).vector()
+
+
+def loop_with_start_state(step, model, p0, lr, batch_size, epochs, seed):
+    """The plain loop: the state from steps.START (else 0), the rule's own defaults, one update per batch."""
+    g, p, s = rng(seed), p0.copy(), steps.START.get(step, 0.0)
+    out = [p]
+    for _ in range(epochs):
+        order = g.permutation(model.n)
+        for a in range(0, model.n, batch_size):
+            p, s = step(p, s, model.gradient(p, order[a:a + batch_size]), lr)
+        out.append(p)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("step, hyper", ALL_RULES)
+def test_every_rule_trains_the_network_with_its_start_state_and_defaults(step, hyper):
+    model, p0 = small_network()
+    result = run_epochs(step, model, p0, batch_size=8, epochs=3, rng=rng(4), every="epoch", lr=0.01, **hyper)
+    rule = (lambda p, s, g, lr: step(p, s, g, lr, **hyper)) if hyper else step
+    # the same functions called in the same order: the same bits
+    np.testing.assert_array_equal(result.iterates, loop_with_start_state(rule, model, p0, 0.01, 8, 3, 4))
+    assert result.status == "max_steps" and result.epochs == 3 and np.all(np.isfinite(result.losses))
+    assert result.losses[-1] < result.losses[0]
+
+
+@pytest.mark.parametrize("step, hyper", ALL_RULES)
+def test_every_rule_trains_a_pair_with_its_start_state_and_defaults(step, hyper):
+    x, y = line_data()
+    result = run_epochs(step, _LineFit(x, y), np.zeros(2), batch_size=10, epochs=3, rng=rng(), lr=0.05, **hyper)
+    vector = run_epochs(step, line_as_vector(x, y), np.zeros(2), batch_size=10, epochs=3, rng=rng(), lr=0.05,
+                        **hyper)
+    np.testing.assert_allclose(result.iterates, vector.iterates, rtol=1e-12, atol=1e-14)  # other summation order
+
+
+def test_the_rules_defaults_are_used_and_recorded():
+    model, p0 = small_network()
+    kw = dict(batch_size=8, epochs=2, rng=None, shuffle=False, lr=0.01)
+    default = run_epochs(steps.adagrad, model, p0, **kw)
+    assert default.eps == 1e-10
+    np.testing.assert_array_equal(default.iterates, run_epochs(steps.adagrad, model, p0, eps=1e-10, **kw).iterates)
+    adam = run_epochs(steps.adam, model, p0, **kw)
+    assert (adam.beta1, adam.beta2, adam.eps) == (0.9, 0.999, 1e-8)
+    given = run_epochs(steps.adam, model, p0, state=(0.0, 0.0, 0), beta1=0.9, beta2=0.999, eps=1e-8, **kw)
+    np.testing.assert_array_equal(adam.iterates, given.iterates)
+    assert not np.array_equal(adam.iterates, run_epochs(steps.adam, model, p0, beta2=0.99, **kw).iterates)
+
+
+def test_a_tuple_state_is_not_broadcast_to_the_parameters():
+    model, p0 = small_network()
+    result = run_epochs(steps.adam, model, p0, batch_size=20, epochs=2, rng=rng(), lr=0.01, trace=True)
+    assert len(result.states) == 5  # the start and four updates
+    m, s, t = result.states[-1]
+    assert np.shape(m) == np.shape(s) == p0.shape and np.all(t == 4) and np.all(s > 0)
+    m0, s0, t0 = result.states[0]
+    assert np.all(m0 == 0) and np.all(s0 == 0) and np.all(t0 == 0)
+
+
+def test_a_missing_or_unknown_hyper_parameter_is_named():
+    model, p0 = small_network()
+    kw = dict(batch_size=8, epochs=1, rng=rng(), lr=0.01)
+    with pytest.raises(TypeError, match=r"\['beta'\] without a default"):
+        run_epochs(steps.nesterov, model, p0, **kw)
+    with pytest.raises(TypeError, match=r"hyper-parameters \['lr', 'beta1', 'beta2', 'eps'\], not \['beta'\]"):
+        run_epochs(steps.adam, model, p0, beta=0.9, **kw)
+
+
+# -- schedules -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["pair", "vector"])
+def test_a_schedule_multiplies_the_rate_of_epoch_e(kind):
+    x, y = line_data()
+    model = _LineFit(x, y) if kind == "pair" else line_as_vector(x, y)
+    factors = [1.0, 0.5, 0.25, 0.0]
+    result = run_epochs(steps.gradient_descent, model, np.zeros(2), batch_size=40, epochs=4, rng=None, lr=0.2,
+                        schedule=lambda e: factors[e])
+    np.testing.assert_array_equal(result.rates, [0.2, 0.1, 0.05, 0.0])
+    p = np.zeros(2)
+    for e, f in enumerate(factors):
+        g = np.array([-2.0 * np.mean((y - p[0] * x - p[1]) * x), -2.0 * np.mean(y - p[0] * x - p[1])])
+        p = p - 0.2 * f * g
+        np.testing.assert_allclose(result.iterates[e + 1], p, rtol=1e-12, atol=1e-14)  # other summation order
+    assert np.array_equal(result.iterates[-1], result.iterates[-2])  # a factor of 0 makes no move
+
+
+def test_the_rates_of_decay_are_recorded_too():
+    x, y = line_data()
+    result = run_epochs(steps.gradient_descent, _LineFit(x, y), np.zeros(2), batch_size=40, epochs=3, rng=None,
+                        lr=0.3, decay=0.5)
+    assert result.rates.tolist() == [0.3 / (1.0 + 0.5 * e) for e in range(3)]
+
+
+@pytest.mark.parametrize("schedule, error, match", [
+    pytest.param(lambda e: -0.5, ValueError, r"schedule must return a learning-rate factor in \[0, inf\) for every "
+                 r"epoch 0 … 4, got schedule\(0\) = -0.5", id="negative"),
+    pytest.param(lambda e: 1.0 if e < 3 else float("nan"), ValueError, r"got schedule\(3\) = nan", id="nan"),
+    pytest.param(lambda e: float("inf"), ValueError, r"schedule\(0\) = inf", id="inf"),
+    pytest.param(lambda e: None, ValueError, r"schedule\(0\) = None", id="none"),
+    pytest.param(lambda e: "0.1", ValueError, r"schedule\(0\) = '0.1'", id="text"),
+    pytest.param(lambda e: True, ValueError, r"schedule\(0\) = True", id="bool"),
+    pytest.param(0.5, TypeError, "schedule must be a function of the epoch", id="number"),
+])
+def test_a_bad_schedule_is_refused_before_any_update(schedule, error, match):
+    model = Recorder(10)
+    with pytest.raises(error, match=match):
+        run_epochs(steps.gradient_descent, model, np.zeros(2), batch_size=5, epochs=5, rng=rng(), lr=0.1,
+                   schedule=schedule)
+    assert model.batches == []
+
+
+def test_decay_and_a_schedule_together_are_refused():
+    with pytest.raises(ValueError, match="either decay or schedule"):
+        run_epochs(steps.gradient_descent, Recorder(10), np.zeros(2), batch_size=5, epochs=2, rng=rng(), lr=0.1,
+                   decay=1.0, schedule=lambda e: 1.0)
+
+
+def test_on_epoch_sees_every_completed_epoch():
+    seen = []
+    result = run_epochs(steps.gradient_descent, vector_problem(), np.zeros(3), batch_size=10, epochs=4, rng=rng(),
+                        lr=0.01, every="epoch", on_epoch=lambda e, p: seen.append((e, p.copy())))
+    assert [e for e, _ in seen] == [1, 2, 3, 4]
+    np.testing.assert_array_equal(np.array([p for _, p in seen]), result.iterates[1:])

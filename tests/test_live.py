@@ -160,7 +160,7 @@ def test_readout_wraps_between_parts_never_inside_a_number():
 
 def test_every_notebook_has_its_demos():
     assert {cls.name for cls in demo_classes()} == {"square", "quartic", "network", "minibatch", "ewma", "ravine",
-                                                    "race"}
+                                                    "race", "training"}
 
 
 @pytest.mark.parametrize("cls", demo_classes(), ids=lambda c: c.name)

@@ -27,6 +27,7 @@
 #
 # **Time:** about 60 minutes, exercises included ("Going further" sections are optional). · [Overview](../README.md)
 # · [Lecture plan](../docs/lecture-plan.md#06-adaptive) · Previous: [05 · Momentum](05_momentum.ipynb)
+# · Next: [07 · training a network](07_training.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # > **Note — notation and conventions.** $g = \nabla f(x)$ is the gradient at the current point; η the
@@ -306,7 +307,7 @@ for name in on_line:
 # Exactly on the line every method heads for the saddle: with no $y$-gradient there is nothing to rescale. A
 # hair off it, gradient descent lingers for dozens of steps and the adaptive methods leave at once. In high dimensions saddles are far more
 # common than local minima and can slow training (Dauphin et al., 2014); whether the adaptive methods' quick
-# escape matters on a real network is a question for notebook 07, which trains one.
+# escape matters on a real network is a question for [notebook 07](07_training.ipynb), which trains one.
 
 # %% slideshow={"slide_type": "subslide"}
 fig, (paths, losses) = plotting.new_figure(2, height=3.6, lecture_height=4.2, gridspec_kw={"width_ratios": [1.3, 1]})
@@ -496,4 +497,4 @@ for name, rule in (("heavy ball", steps.momentum_sum), ("Nesterov", nesterov)):
 # - Y. Dauphin et al., "Identifying and attacking the saddle point problem in high-dimensional non-convex
 #   optimization", NeurIPS 2014.
 #
-# This is the last notebook of the collection. [Back to the overview](../README.md)
+# **Next:** [07 · the optimisers train a real network](07_training.ipynb).
