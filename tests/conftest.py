@@ -23,3 +23,29 @@ def pytest_collection_modifyitems(config, items):
     if hub:
         config.hook.pytest_deselected(items=hub)
         items[:] = [item for item in items if not item.get_closest_marker("hub")]
+
+
+# -- lines a test reports (``report_line``): printed at the end of the run, also from pytest-xdist's workers --
+_REPORTED = {}
+
+
+@pytest.fixture
+def report_line(record_property):
+    """``report_line(text)``: a line of information (a timing, a size) to print after the run. Lines travel
+    with the test's report, so they reach the terminal when the test ran on a pytest-xdist worker too."""
+    return lambda text: record_property("line", text)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        lines = [value for key, value in report.user_properties if key == "line"]
+        if lines:
+            _REPORTED[report.nodeid] = lines
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _REPORTED:
+        terminalreporter.section("reported lines")
+        for nodeid in sorted(_REPORTED):
+            for line in _REPORTED[nodeid]:
+                terminalreporter.write_line(line)

@@ -20,9 +20,13 @@ its figure never updates. For each notebook in ``notebooks/`` (found by glob) th
    with fewer steps than moves, back and forth so that every move offers a new value; ``drag_fps`` is
    the number of new figures the page loaded during the drag, per second.
 
-Each demo's line says how the check went:
+Each demo's line says how the check went (printed at the end of the run, see ``report_line`` in
+``conftest.py``):
 
     browser check demo=<name> settle_ms=<x> drag_fps=<y>
+
+``tools/test.sh`` runs this module's two tests on two pytest-xdist workers at once (groups ``lab`` and
+``projector``, the latter with the slide decks), so these lines are what a demo does on a shared core.
 
 A demo answers a slider's message before it draws (``helpers/demo.py``), so "every request answered"
 does not mean "drawn": before taking a demo's state as settled, the test sends a request of its own and
@@ -179,8 +183,9 @@ def lecture_lab(chromium, tmp_path_factory):
 
 
 # -- the test ------------------------------------------------------------------------------------------
+@pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
-def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
+def test_notebook_in_jupyterlab(notebook, lab, chromium, report_line):
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
@@ -214,22 +219,16 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, capsys):
             except Exception as err:
                 print(f"browser test cleanup: {err}", file=sys.stderr)
         lab.shutdown_kernels()
-        print_lines(capsys, lines)
+        for line in lines:
+            report_line(line)
 
 
 NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
 
 
-def print_lines(capsys, lines):
-    with capsys.disabled():
-        for line in lines:
-            print(f"\n{line}", end="", flush=True)
-        if lines:
-            print(flush=True)
-
-
+@pytest.mark.xdist_group("projector")  # with the slide decks: one worker each for the two groups
 @pytest.mark.parametrize("notebook", NOTEBOOKS_WITH_DEMOS, ids=lambda path: path.name)
-def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, capsys):
+def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, report_line):
     """At 1280×720 with the file browser closed, in lecture mode: every demo fits the window without
     scrolling, with projector-size labels; Play plays the run to its last step, stops there, and
     from the end starts again at step 0. A screenshot per demo goes to ``artifacts/lecture/``."""
@@ -269,11 +268,8 @@ def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, capsys):
     finally:
         context.close()
         lecture_lab.shutdown_kernels()
-        with capsys.disabled():
-            for line in lines:
-                print(f"\n{line}", end="", flush=True)
-            if lines:
-                print(flush=True)
+        for line in lines:
+            report_line(line)
 
 
 @functools.cache

@@ -201,11 +201,10 @@ def median_echo(workdir, env=None):
         return statistics.median(times), lab.log_tail(200_000), plugins, set(printed.split())
 
 
-def test_the_installed_package_alone_tunes_the_server(tmp_path, capsys):
+def test_the_installed_package_alone_tunes_the_server(tmp_path, report_line):
     on_ms, log, plugins, echo = median_echo(tmp_path / "on")
     off_ms, off_log, _, _ = median_echo(tmp_path / "off", env={"GD_NODELAY": "0"})
-    with capsys.disabled():
-        print(f"\nnodelay kernel_echo_ms on={on_ms:.1f} off={off_ms:.1f} (median of {ECHOES})", flush=True)
+    report_line(f"nodelay kernel_echo_ms on={on_ms:.1f} off={off_ms:.1f} (median of {ECHOES})")
     assert "gd_server: TCP_NODELAY on for kernel websockets" in log, log[-3000:]
     assert "gd_server: TCP_NODELAY on kernel websockets is off (GD_NODELAY=0)" in off_log, off_log[-3000:]
     # The running server's kernel websocket really had TCP_NODELAY set (timings are printed, never asserted:

@@ -80,8 +80,9 @@ def browser():
             chromium.close()
 
 
+@pytest.mark.xdist_group("projector")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_slide_fits_a_projector(notebook, decks, browser, capsys):
+def test_every_slide_fits_a_projector(notebook, decks, browser, report_line):
     deck = decks / f"{notebook.stem}.slides.html"
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
@@ -107,11 +108,9 @@ def test_every_slide_fits_a_projector(notebook, decks, browser, capsys):
             page.evaluate(f"Reveal.slide({first['h']}, {first['v']})")
             time.sleep(1.0)  # the slide transition
             page.screenshot(path=SHOTS / f"{notebook.stem}.png")
-        with capsys.disabled():
-            tallest = max(s["height"] for s in slides)
-            figures = sum(len(s["figures"]) for s in slides)
-            print(f"\nbrowser deck={notebook.stem} slides={len(slides)} tallest_px={tallest} figures={figures}",
-                  flush=True)
+        tallest = max(s["height"] for s in slides)
+        figures = sum(len(s["figures"]) for s in slides)
+        report_line(f"browser deck={notebook.stem} slides={len(slides)} tallest_px={tallest} figures={figures}")
         assert slides and first is not None, f"{deck.name}: no slides, or no figure on any slide"
         assert not problems, "\n".join(problems)
     finally:

@@ -2,7 +2,9 @@
 # Run the whole test suite in two layers and print the time of each at the end:
 #   1. unit tests and nbval (strict) on every notebook, on both cores (pytest-xdist);
 #   2. the browser layer: every notebook and demo in JupyterLab in headless Chromium, normal and lecture
-#      mode, and the slide decks (one process: it uses both cores itself, and its timings stay calm).
+#      mode, and the slide decks, on both cores: one worker opens the notebooks in JupyterLab, the other
+#      plays the demos on a projector and checks the slide decks (pytest-xdist groups "lab" and "projector").
+#      Its timings are information (the figures come from benchmarks/browser_timings.py, run alone).
 # The hub test (marker hub: a real JupyterHub, tests/test_hub.py) is not a layer here: .ci/run runs it, and
 # `.venv/bin/python -m pytest tests -m hub` runs it by hand (after python tools/hub_proxy.py).
 # Sets up .venv first if it is missing. Arguments:
@@ -33,7 +35,7 @@ for layer in "${layers[@]}"; do
     start=$SECONDS
     case "$layer" in
         unit) "$PY" -m pytest tests notebooks "${NBVAL[@]}" "${XDIST[@]}" -m "not browser and not hub" "$@" || status=1 ;;
-        browser) "$PY" -m pytest tests -m browser "$@" || status=1 ;;
+        browser) "$PY" -m pytest tests -m browser -n 2 --dist loadgroup "$@" || status=1 ;;
     esac
     took=$((SECONDS - start))
     summary+=("$(printf '%-8s %dm%02ds' "$layer" $((took / 60)) $((took % 60)))")
