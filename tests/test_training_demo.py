@@ -135,6 +135,12 @@ def test_the_mosaic_puts_each_digit_in_its_tile():
     assert tuple(rgba[0, 0, :3]) == (255, 255, 255)  # an empty pixel of digit 0
     assert tuple(rgba[8, 0, :3]) == tuple(rgba[0, 8, :3]) == (200, 200, 200)  # the gaps between tiles
     assert len(mosaic(np.zeros((0, 64)))) == 53  # nothing wrong: an empty mosaic
+    empty = mosaic(np.zeros((0, 64)))
+    assert np.all(empty[..., :3] == 255)  # all white: no grid without digits
+    three = mosaic(np.zeros((3, 64)))[::-1]
+    assert tuple(three[8, 20, :3]) == tuple(three[3, 17, :3]) == (200, 200, 200)  # the third tile framed
+    assert tuple(three[8, 30, :3]) == tuple(three[3, 30, :3]) == (255, 255, 255)  # beyond its frame: white
+    assert tuple(three[30, 3, :3]) == (255, 255, 255)  # the rows below: white
 
 
 def test_the_benchmarks_cover_the_demo():

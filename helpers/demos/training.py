@@ -57,16 +57,13 @@ SCHEDULES = ["constant", "warm-up", "step decay", "1/t", "cosine", "warm-up + co
 
 def mosaic(images):
     """RGBA pixels of up to 36 images (rows of 64 pixels in [0, 1]) as 8×8 tiles, 6 to a row, dark strokes on white,
-    grey gaps; places without an image stay white."""
+    each framed by grey gaps; places without an image stay white, gaps included (no empty grid)."""
     size = 9 * TILES - 1
-    grey = np.zeros((size, size))
+    rgba = np.full((size, size, 4), 255, np.uint8)
     for k, image in enumerate(images[:TILES * TILES]):
         r, c = divmod(k, TILES)
-        grey[9 * r:9 * r + 8, 9 * c:9 * c + 8] = image.reshape(8, 8)
-    rgba = np.empty((size, size, 4), np.uint8)
-    rgba[..., :3] = np.round(255 * (1.0 - grey))[..., None]
-    rgba[..., 3] = 255
-    rgba[8::9, :], rgba[:, 8::9] = GAP, GAP
+        rgba[max(9 * r - 1, 0):9 * r + 9, max(9 * c - 1, 0):9 * c + 9] = GAP
+        rgba[9 * r:9 * r + 8, 9 * c:9 * c + 8, :3] = np.round(255 * (1.0 - image.reshape(8, 8)))[..., None]
     return rgba[::-1]  # GridImage puts row 0 at the bottom
 
 
