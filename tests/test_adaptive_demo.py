@@ -169,3 +169,30 @@ def test_a_slider_moved_away_and_back_shows_the_first_picture_again():
     assert demo.readout_text == first_text
     for line, path in zip(demo.paths, first_paths, strict=True):
         np.testing.assert_array_equal(np.column_stack(line.get_data()), path)
+
+
+@pytest.mark.parametrize("surface", list(SURFACES))
+def test_the_readout_names_every_racer_once_and_groups_those_that_end_alike(surface):
+    """Each racer appears once, with its own figure; racers that stopped alike share one phrase."""
+    demo = RaceDemo(surface=surface)
+    values = {name: control.value for name, control in demo.controls.items() if name != "shown"}
+    text, records = demo.readout_text, demo.runs(**values)
+    for (name, *_), record in zip(RACERS, records, strict=True):
+        assert text.count(f"{name} ") + text.count(f"{name}:") == 1, (name, text)
+        if record.status == "max_steps":
+            assert f"f = {float(record.losses[-1]):.2g}" in text
+        elif record.status == "converged":
+            assert f"{record.steps:,} steps" in text
+    spec = SURFACES[surface]
+    endings = {(r.status, r.steps if r.status == "max_steps" else adaptive._where(spec, r))
+               for r in records if r.status != "diverged"}
+    phrases = text.count("not converged after") + text.count("converged at") + text.count(": converged in")
+    assert phrases == len(endings), text
+
+
+def test_a_racer_alone_in_its_ending_keeps_its_own_phrase():
+    demo = RaceDemo(surface="saddle")
+    demo.controls["lr"].value = 0.01  # gradient descent alone still on its way after 500 steps
+    demo.controls["lr_adaptive"].value = 2.0  # RMSProp's first step leaves the plot
+    assert "RMSProp: diverged after 1 step (‖x‖ > 20)" in demo.readout_text
+    assert demo.readout_text.startswith("gradient descent: not converged after 500 steps, f = ")
