@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import struct
 import zlib
 
@@ -121,10 +122,21 @@ def _lecture_css():
     )
 
 
+#: Where the readout line may break: after ' · ', and after a comma that a word follows (a list of racers), never
+#: inside a number or a point such as "(0, 0)" or "9.93e-01".
+_READOUT_BREAKS = re.compile(r" · |(?<=,) (?=[^\W\d_])")
+
+
 def _readout_html(text):
-    """The readout line as HTML: its ' · '-separated parts never break inside (no "9.93e-" / "01")."""
-    parts = (html.escape(part, quote=False) for part in text.split(" · "))
-    return " · ".join(f'<span style="white-space: nowrap">{part}</span>' for part in parts)
+    """The readout line as HTML: it breaks only between its ' · '-separated parts or after a comma before a word,
+    never inside a number (no "9.93e-" / "01")."""
+    pieces = _READOUT_BREAKS.split(text)
+    joins = _READOUT_BREAKS.findall(text)
+    out = [f'<span style="white-space: nowrap">{html.escape(pieces[0], quote=False)}</span>']
+    for join, piece in zip(joins, pieces[1:], strict=True):
+        join = join.replace(" ·", "&nbsp;·")  # a line never starts with the separator
+        out.append(f'{join}<span style="white-space: nowrap">{html.escape(piece, quote=False)}</span>')
+    return "".join(out)
 
 
 def log_slider(description, value, low, high, *, steps_per_decade=50, fmt=".3g"):

@@ -569,8 +569,9 @@ DEMO_GEOMETRY_JS = """
 """
 
 #: How a demo's controls are laid out: pairs of controls whose boxes overlap, labels and readouts that overlap
-#: one another or overflow their box (a readout running into the next label), and slider tracks narrower than
-#: ``minTrack`` px (a long label squeezing its slider to a dot).
+#: one another or overflow their box (a readout running into the next label), slider tracks narrower than
+#: ``minTrack`` px (a long label squeezing its slider to a dot), and parts of the readout line cut off at the
+#: right edge.
 CONTROL_LAYOUT_JS = """
 (demo, minTrack) => {
   const box = demo.querySelector('.widget-box, .widget-hbox, .jupyter-widgets.widget-container');
@@ -602,6 +603,17 @@ CONTROL_LAYOUT_JS = """
       found.narrow.push(`${name(widget)}: ${Math.round(rect(track).width)} px`);
     }
   });
+  // The readout line under the figure: no unbreakable part of it may run past the demo's (or the output's)
+  // right edge, where it would be cut off.
+  found.clipped = [];
+  const readout = demo.querySelector('.gd-readout');
+  if (readout) {
+    const output = demo.closest('.jp-OutputArea-output') || demo;
+    const edge = Math.min(rect(demo).right, rect(output).right);
+    readout.querySelectorAll('span').forEach((span) => {
+      if (rect(span).right > edge + 1) found.clipped.push(`"${span.textContent.trim().slice(0, 50)}…"`);
+    });
+  }
   return found;
 }
 """

@@ -1,6 +1,8 @@
 """Notebook 03's demo, driven headlessly by setting control values."""
 
 
+import re
+
 import numpy as np
 import pytest
 from support import pixels
@@ -229,7 +231,10 @@ def test_the_demo_uses_the_shared_update_and_its_readout_is_escaped_html():
     assert demo.readout.value == _readout_html(demo.readout_text)
     demo.controls["epoch"].value = 5
     assert "epoch 5 of 20" in demo.readout_text and demo.readout.value == _readout_html(demo.readout_text)
-    assert demo.readout.value.count('<span style="white-space: nowrap">') == demo.readout_text.count(" · ") + 1
+    # one unbreakable span per part, and one more after each comma before a word ("E = 0.797, accuracy 50 %")
+    breaks = demo.readout_text.count(" · ") + len(re.findall(r", (?=[a-z])", demo.readout_text))
+    assert demo.readout.value.count('<span style="white-space: nowrap">') == breaks + 1
+    assert '<span style="white-space: nowrap">epoch 5 of 20: E = 0.797,</span>' in demo.readout.value
     demo.draw = lambda **values: "E < 1 & o > ½"
     assert demo.update() == demo.readout_text == "E < 1 & o > ½"
     assert demo.readout.value == '<span style="white-space: nowrap">E &lt; 1 &amp; o &gt; ½</span>'

@@ -563,11 +563,11 @@ def click_on_figure(demo, labels, where):
 
 
 def assert_controls_laid_out(locator, name, mode):
-    """No two controls of the demo overlap, no label or readout overlaps another or overflows its box, and
-    no slider track is narrower than MIN_TRACK_PX."""
+    """No two controls of the demo overlap, no label or readout overlaps another or overflows its box, no
+    slider track is narrower than MIN_TRACK_PX, and no part of the readout line is cut off at the right."""
     found = locator.evaluate(CONTROL_LAYOUT_JS, MIN_TRACK_PX)
     problems = [f"{kind}: {', '.join(items)}" for kind, items in found.items() if items]
-    assert not problems, f"{name} ({mode} mode): controls collide: " + "; ".join(problems)
+    assert not problems, f"{name} ({mode} mode): controls collide or are cut off: " + "; ".join(problems)
 
 
 def exercise_demo(page, locator, name):

@@ -153,8 +153,13 @@ def test_readout_is_escaped_html_that_wraps_and_keeps_the_plain_text():
 
 
 def test_readout_wraps_between_parts_never_inside_a_number():
-    assert _readout_html("a · b = 9.93e-01") == ('<span style="white-space: nowrap">a</span> · '
+    assert _readout_html("a · b = 9.93e-01") == ('<span style="white-space: nowrap">a</span>&nbsp;· '
                                                 '<span style="white-space: nowrap">b = 9.93e-01</span>')
+    # a list of racers may break after a comma before a word, never inside "(0, 0)", "1,500" or "-0.5, 2"
+    nowrap = '<span style="white-space: nowrap">{}</span>'.format
+    assert _readout_html("after 1,500 steps: a f = 0.1, b f = 2 · at (0, 0): c, d -0.5, 2") == (
+        nowrap("after 1,500 steps: a f = 0.1,") + " " + nowrap("b f = 2") + "&nbsp;· "
+        + nowrap("at (0, 0): c,") + " " + nowrap("d -0.5, 2"))
 
 
 
