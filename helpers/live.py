@@ -30,8 +30,7 @@ def _encode_png(rgba, level=2):
     """Encode an (h, w, 4) uint8 RGBA array as PNG, directly (no row filters, fast zlib level): encoding is
     the largest part of a frame, ≈3 ms for a 1000×400 figure against ≈9 ms with Pillow's defaults."""
     height, width = rgba.shape[:2]
-    raw = np.empty((height, 1 + 4 * width), np.uint8)
-    raw[:, 0] = 0  # filter type "none" for every row
+    raw = np.zeros((height, 1 + 4 * width), np.uint8)  # column 0: filter type "none" for every row
     raw[:, 1:] = rgba.reshape(height, -1)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, level))
@@ -52,9 +51,7 @@ class _LiveFigure:
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
         self.image = widgets.Image(format="url", layout=widgets.Layout(width=f"{width}px", max_width="100%",
                                                                        height="auto"))
-        self._artists = []
-        self._background = None
-        self.png = b""
+        self._artists, self._background, self.png = [], None, b""
 
     def animate(self, artist):
         """Register an artist that changes between frames; it is left out of the background."""
@@ -122,21 +119,12 @@ def _lecture_css():
     )
 
 
-#: Where the readout line may break: after ' · ', and after a comma that a word follows (a list of racers), never
-#: inside a number or a point such as "(0, 0)" or "9.93e-01".
-_READOUT_BREAKS = re.compile(r" · |(?<=,) (?=[^\W\d_])")
-
-
 def _readout_html(text):
-    """The readout line as HTML: it breaks only between its ' · '-separated parts or after a comma before a word,
-    never inside a number (no "9.93e-" / "01")."""
-    pieces = _READOUT_BREAKS.split(text)
-    joins = _READOUT_BREAKS.findall(text)
-    out = [f'<span style="white-space: nowrap">{html.escape(pieces[0], quote=False)}</span>']
-    for join, piece in zip(joins, pieces[1:], strict=True):
-        join = join.replace(" ·", "&nbsp;·")  # a line never starts with the separator
-        out.append(f'{join}<span style="white-space: nowrap">{html.escape(piece, quote=False)}</span>')
-    return "".join(out)
+    """The readout as HTML: it breaks at ' · ' (never before it) and after a comma before a word, never in a number."""
+    nowrap = '<span style="white-space: nowrap">'
+    spans = re.sub(r" · |(?<=,) (?=[^\W\d_])", lambda m: "</span>" + m[0].replace(" ·", "&nbsp;·") + nowrap,
+                   html.escape(text, quote=False))
+    return f"{nowrap}{spans}</span>"
 
 
 def log_slider(description, value, low, high, *, steps_per_decade=50, fmt=".3g"):
