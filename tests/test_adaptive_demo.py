@@ -186,13 +186,13 @@ def test_the_readout_names_every_racer_once_and_groups_those_that_end_alike(surf
     spec = SURFACES[surface]
     endings = {(r.status, r.steps if r.status == "max_steps" else adaptive._where(spec, r))
                for r in records if r.status != "diverged"}
-    phrases = text.count("not converged after") + text.count("converged at") + text.count(": converged in")
+    phrases = text.count("not converged after") + text.count("converged at") + text.count("converged:")
     assert phrases == len(endings), text
 
 
-def test_a_racer_alone_in_its_ending_keeps_its_own_phrase():
+def test_a_racer_alone_in_its_ending_is_a_group_of_one():
     demo = RaceDemo(surface="saddle")
     demo.controls["lr"].value = 0.01  # gradient descent alone still on its way after 500 steps
     demo.controls["lr_adaptive"].value = 2.0  # RMSProp's first step leaves the plot
     assert "RMSProp: diverged after 1 step (‖x‖ > 20)" in demo.readout_text
-    assert demo.readout_text.startswith("gradient descent: not converged after 500 steps, f = ")
+    assert demo.readout_text.startswith("not converged after 500 steps: gradient descent f = 7.8e-05 · ")

@@ -371,35 +371,27 @@ def _where(spec, record):
 
 def race_readout(spec, records, shown):
     """'converged at the minimum (1, 1): momentum in 310 steps, Adam in 402 steps · not converged after 1,500 steps:
-    gradient descent f = 0.19, … · RMSProp: diverged after 12 steps (‖x‖ > 30)': racers that end alike share one
-    phrase (in the order of their first racer), so the line stays short enough for a projector."""
+    gradient descent f = 0.19 · RMSProp: diverged after 12 steps (‖x‖ > 30)': racers that end alike share one
+    phrase (where the first of them stands), so the line stays short enough for a projector."""
     parts, groups = [], {}
     for (name, *_), record in zip(RACERS, records, strict=True):
         if record.status == "diverged":
             parts.append(f"{name}: {record.outcome()} (‖x‖ > {spec.bound:g})")
             continue
-        steps = f"{record.steps:,} step{'' if record.steps == 1 else 's'}"
         if record.status == "converged":
-            where = _where(spec, record)
-            key, alone, heading, item = ("converged", where), f"{record.outcome()}{where}", f"converged{where}", \
-                f"{name} in {steps}"
+            phrase, own = f"converged{_where(spec, record)}", f"in {record.steps:,} step{'s' * (record.steps != 1)}"
         else:
-            end = f"f = {float(record.losses[-1]):.2g}"
-            key, alone, heading, item = ("max_steps", steps), f"{record.outcome()}, {end}", record.outcome(), \
-                f"{name} {end}"
-        if key not in groups:
-            groups[key] = (len(parts), [])
-            parts.append(None)  # filled below, where the group's first racer stands
-        groups[key][1].append((name, alone, heading, item))
-    for k, members in groups.values():
-        if len(members) == 1:
-            name, alone, _, _ = members[0]
-            parts[k] = f"{name}: {alone}"
-        else:
-            parts[k] = f"{members[0][2]}: " + ", ".join(item for *_, item in members)
+            phrase, own = record.outcome(), f"f = {float(record.losses[-1]):.2g}"
+        if phrase not in groups:
+            groups[phrase] = len(parts), []
+            parts.append(None)  # filled below
+        groups[phrase][1].append(f"{name} {own}")
+    for phrase, (k, members) in groups.items():
+        parts[k] = f"{phrase}: {', '.join(members)}"
     if shown < max(r.steps for r in records):
         parts.append(f"showing {shown} step{'s' if shown != 1 else ''}")
     return " · ".join(parts)
+
 
 BENCHMARKS = [
     # slider positions (20 per decade from the default 0.001), as a drag produces them
