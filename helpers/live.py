@@ -8,17 +8,20 @@ about ten times less work. :class:`helpers.demo.Demo` wires these together.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
+import os
 import re
 import struct
+import uuid
 import zlib
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from . import _validate, plotting
+from . import _validate, canvas, plotting
 from .plotting import _projector_strokes
 
 
@@ -37,6 +40,10 @@ def _encode_png(rgba, level=2):
             + _chunk(b"IEND", b""))
 
 
+#: Seconds after a demo is shown within which its canvas front end should answer (else PNG frames, and a note).
+_FALLBACK_SECONDS = 15
+
+
 class _LiveFigure:
     """A matplotlib figure shown in an ``ipywidgets.Image`` and updated by blitting. Make ``fig`` with
     ``matplotlib.figure.Figure``, not pyplot, so the inline backend never shows a second, static copy.
@@ -45,13 +52,75 @@ class _LiveFigure:
     object URL per frame, each a call into the browser process, ≈6 ms of the page's busiest thread a frame
     on a loaded 2-core machine; a third more bytes cost far less."""
 
-    def __init__(self, fig):
+    def __init__(self, fig, readout=None):
         self.fig = _projector_strokes(fig)
+        # the readout line (an ipywidgets.HTML), if any: with frames as data its text goes with the frame
+        self.readout, self.readout_html, self._readout_stale = readout, None, False
         self.canvas = FigureCanvasAgg(fig)
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
         self.image = widgets.Image(format="url", layout=widgets.Layout(width=f"{width}px", max_width="100%",
                                                                        height="auto"))
         self._artists, self._background, self.png = [], None, b""
+        # Frames as data once a canvas front end says it is there (until then, and without one, PNG frames)
+        self.view = canvas._CanvasFigure(key=uuid.uuid4().hex, width=width, height=height, readout=readout,
+                                         layout=widgets.Layout(display="none"))
+        self._pairs = [(self.image, self.view)]  # (PNG-frame widget, data-frame widget): one of each is shown
+        self.view.on_msg(self._on_view_message)
+        self._recorder = canvas._Recorder(width, height, fig.dpi)
+        self._click_handlers = []
+        # Said once, under the figure, if no canvas front end has answered _FALLBACK_SECONDS after the demo is shown
+        self.note = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.note.add_class("gd-note")
+        self.data_frames, self._background_sent, self._deflate, self.frame_bytes = False, False, True, 0
+
+    def _on_view_message(self, _, content, buffers):
+        kind = content.get("type")
+        if kind == "ready" and os.environ.get("GD_FRAMES", "data") != "png":  # GD_FRAMES=png: PNG frames only
+            self._deflate = bool(content.get("deflate"))
+            self._show(data_frames=True)
+            self._background_sent = False  # a new view: it needs the background and the frame
+            self.render()
+        elif kind == "click":
+            for handler in self._click_handlers:
+                handler(content)
+        elif kind == "reference":  # for the browser test: this frame as a PNG, drawn by Agg
+            self.render(push=False)
+            self.view.send({"type": "reference"}, [_encode_png(np.asarray(self.canvas.buffer_rgba()))])
+
+    def _show(self, data_frames):
+        self._recorder.forget()
+        if data_frames:
+            self.note.layout.display = "none"
+        if data_frames != self.data_frames:
+            self.data_frames = data_frames
+            shown = ("none", None) if data_frames else (None, "none")
+            for png_widget, data_widget in self._pairs:
+                png_widget.layout.display, data_widget.layout.display = shown
+
+    def pair(self, png_widget, data_widget):
+        """Show ``data_widget`` in place of ``png_widget`` while frames are data (e.g. Play in the page)."""
+        self._pairs.append((png_widget, data_widget))
+        data_widget.layout.display = None if self.data_frames else "none"
+
+    def expect_view(self, seconds=_FALLBACK_SECONDS):
+        """Once shown: unless a canvas front end answers within ``seconds``, say once that frames are PNGs."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in a kernel: nobody to tell
+            return
+        loop.call_later(seconds, self._note_fallback)
+
+    def _note_fallback(self):
+        if not self.data_frames and os.environ.get("GD_FRAMES", "data") != "png":
+            self.note.value = ("<i>This Jupyter has no canvas front end for the demos (the anywidget extension): "
+                               "frames come as pictures, which is slower. <code>pip install anywidget</code> "
+                               "where JupyterLab runs, restart it and reload the page.</i>")
+            self.note.layout.display = None
+
+    def on_click(self, handler):
+        """Call ``handler`` with ``{"dataX": x, "dataY": y}`` (figure pixels, from the top left) on a click on
+        the canvas; a click on the PNG image is ipyevents' to report (it needs a source widget)."""
+        self._click_handlers.append(handler)
 
     def animate(self, artist):
         """Register an artist that changes between frames; it is left out of the background."""
@@ -62,9 +131,14 @@ class _LiveFigure:
     def invalidate(self):
         """Call after changing a static part (axis limits, a background curve): redrawn next render."""
         self._background = None
+        self._recorder.forget()
 
-    def render(self, push=True):
-        """Draw the changing artists over the cached background and (with ``push``) send the PNG to the widget."""
+    def render(self, push=True, readout=None):
+        """Draw the changing artists over the cached background and (with ``push``) send the frame: a PNG to the
+        image or, once a canvas front end is there, the frame as data; ``readout`` (HTML) is the readout's new text,
+        sent in the frame's message then."""
+        if readout is not None:
+            self.readout_html = readout
         if self._background is None:
             # Constrained layout refines the axes' current positions: start it from the grid each time,
             # so a view that changes and changes back is laid out (and drawn) exactly as before. (The
@@ -74,6 +148,23 @@ class _LiveFigure:
                     ax._set_position(ax.get_subplotspec().get_position(self.fig))
             self.canvas.draw()
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._background_sent = False
+        if push and self.data_frames:
+            try:
+                frame = canvas._record(self._recorder, self._artists, self._deflate)
+            except canvas._Unsupported:  # an artist the canvas cannot draw as Agg does: PNG frames from now on
+                self._show(data_frames=False)
+            else:
+                if not self._background_sent:
+                    self.canvas.restore_region(self._background)
+                    self.view.send({"type": "background"}, [_encode_png(np.asarray(self.canvas.buffer_rgba()))])
+                    self._background_sent = True
+                content = {"type": "frame", "deflate": self._deflate}
+                if self.readout is not None and self.readout_html is not None:
+                    content["readout"], self._readout_stale = self.readout_html, True  # set in the page only
+                self.view.send(content, [frame])
+                self.frame_bytes = len(frame)
+                return
         self.canvas.restore_region(self._background)
         for artist in self._artists:
             if artist.get_visible():
@@ -81,6 +172,10 @@ class _LiveFigure:
         if push:
             self.png = _encode_png(np.asarray(self.canvas.buffer_rgba()))
             self.image.value = b"data:image/png;base64," + base64.b64encode(self.png)
+            if self.readout is not None and self.readout_html is not None:
+                if self._readout_stale and self.readout.value == self.readout_html:
+                    self.readout.send_state("value")  # the page shows a text the frames as data set there
+                self.readout.value, self._readout_stale = self.readout_html, False
 
 
 #: Width of one control and the gap after it: three in a row fill the 1100-px output column of a 1280×720

@@ -123,7 +123,7 @@ class LabServer(Running):
             path.write_text(json.dumps(values), encoding="utf-8")
         env = dict(os.environ)
         # Keep the user's own Jupyter config, kernelspecs and extensions out; use only this environment's.
-        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE", "GD_NODELAY"):
+        for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MPLBACKEND", "GD_LECTURE_MODE", "GD_NODELAY", "GD_FRAMES"):
             env.pop(name, None)
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
@@ -237,7 +237,7 @@ class LabServer(Running):
 # updates in flight it shows "idle" while an earlier update is still being computed.
 KERNEL_TRACKER_JS = """
 (() => {
-  const tracker = {pending: new Set(), lastIdle: -Infinity};
+  const tracker = {pending: new Set(), lastIdle: -Infinity, sent: 0};
   window.__gdKernel = tracker;
   const text = new TextDecoder();
   const decode = (data) => {
@@ -262,7 +262,10 @@ KERNEL_TRACKER_JS = """
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     const msg = decode(data);
-    if (msg && msg.channel === 'shell' && msg.header && msg.header.msg_id) tracker.pending.add(msg.header.msg_id);
+    if (msg && msg.channel === 'shell' && msg.header && msg.header.msg_id) {
+      tracker.pending.add(msg.header.msg_id);
+      tracker.sent += 1;  // messages the page sent the kernel (Play in the page sends two a run)
+    }
     return send.call(this, data);
   };
   // A barrier: a kernel_info request of our own on the kernel's websocket (its own session, so JupyterLab
@@ -294,7 +297,13 @@ KERNEL_TRACKER_JS = """
     constructor(...args) {
       super(...args);
       const url = String(args[0]);
-      if (url.includes('/api/kernels/') && url.includes('/channels')) tracker.socket = this;
+      if (url.includes('/api/kernels/') && url.includes('/channels')) {
+        tracker.socket = this;
+        tracker.received = 0;  // bytes the kernel's messages brought (benchmarks/browser_timings.py)
+        this.addEventListener('message', (event) => {
+          tracker.received += typeof event.data === 'string' ? event.data.length : event.data.byteLength || 0;
+        });
+      }
       this.addEventListener('message', (event) => {
         if (typeof event.data !== 'string' && !(event.data instanceof ArrayBuffer)) return;
         const msg = decode(event.data);
@@ -319,7 +328,9 @@ INSTRUMENT_JS = """
   const img = demo.querySelector('img.gd-figure');
   const label = demo.querySelector('.gd-readout');
   const log = {frames: [], texts: [], inputs: []};
+  // A frame: a PNG loaded by the image or, with frames as data, drawn on the canvas (helpers/canvas.js).
   if (img) img.addEventListener('load', () => log.frames.push([performance.now(), null]));
+  demo.addEventListener('gd-frame', () => log.frames.push([performance.now(), null]), true);
   new MutationObserver(() => log.texts.push([performance.now(), label.textContent]))
     .observe(label, {childList: true, characterData: true, subtree: true});
   for (const type of ['keydown', 'pointerdown', 'pointermove', 'pointerup']) {
@@ -345,9 +356,12 @@ INSTRUMENT_JS = """
     const kernel = window.__gdKernel;
     const logItem = document.querySelector('.jp-LogConsoleStatusItem [title]');
     const logEntries = logItem ? Number((logItem.getAttribute('title').match(/(\\d+) log entries/) || [0, 0])[1]) : 0;
+    const canvas = demo.querySelector('canvas.gd-canvas');
+    const drawn = canvas && canvas.offsetParent !== null;  // frames as data: the canvas shows the figure
     return {
-      values, readouts, src: img ? digest(img.src) : '', text: label.textContent, logEntries,
-      complete: !img || (img.complete && img.naturalWidth > 0),
+      values, readouts, src: drawn ? `canvas:${canvas.dataset.digest}` : img ? digest(img.src) : '',
+      text: label.textContent, logEntries, mode: drawn ? 'canvas' : 'png',
+      complete: drawn ? Number(canvas.dataset.frames) > 0 : !img || (img.complete && img.naturalWidth > 0),
       frames: log.frames.length, inputs: log.inputs.length,
       quietMs: performance.now() - Math.max(last(log.frames), last(log.texts), last(log.inputs), kernel.lastIdle),
       pending: kernel.pending.size,
@@ -357,6 +371,8 @@ INSTRUMENT_JS = """
 """
 
 STATE_JS = "(demo) => demo.__gdState()"
+#: The figure a demo shows: its canvas (frames as data) or, without the canvas front end, its PNG image.
+FIGURE_SHOWN = "canvas.gd-canvas:visible, img.gd-figure:visible, img.gd-reference:visible"
 BARRIER_JS = "() => window.__gdKernel.barrier()"
 
 # Truthy (the state) once the demo has caught up: the kernel has answered every request, the figure
@@ -369,17 +385,29 @@ QUIET_JS = """
 """
 
 # Keep the pixels of the figure shown now under ``key``, to compare later figures with.
+# The pixels of the figure a demo shows: its canvas (frames as data) or its image (PNG frames).
+_FIGURE_PIXELS_JS = """
+  const figurePixels = (demo) => {
+    const drawn = demo.querySelector('canvas.gd-canvas');
+    const img = demo.querySelector('img.gd-figure');
+    const source = drawn && drawn.offsetParent !== null ? drawn : img;
+    const width = source.width || source.naturalWidth, height = source.height || source.naturalHeight;
+    const canvas = document.createElement('canvas');
+    canvas.width = source === img ? img.naturalWidth : width;
+    canvas.height = source === img ? img.naturalHeight : height;
+    const context = canvas.getContext('2d', {willReadFrequently: true});
+    context.drawImage(source, 0, 0);
+    return context.getImageData(0, 0, canvas.width, canvas.height);
+  };
+"""
+
 SNAPSHOT_JS = """
 ([demo, key]) => {
-  const img = demo.querySelector('img.gd-figure');
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight;
-  const context = canvas.getContext('2d', {willReadFrequently: true});
-  context.drawImage(img, 0, 0);
+""" + _FIGURE_PIXELS_JS + """
+  const pixels = figurePixels(demo);
   demo.__gdSnapshots = demo.__gdSnapshots || {};
-  demo.__gdSnapshots[key] = context.getImageData(0, 0, canvas.width, canvas.height);
-  return [canvas.width, canvas.height];
+  demo.__gdSnapshots[key] = pixels;
+  return [pixels.width, pixels.height];
 }
 """
 
@@ -388,15 +416,11 @@ SNAPSHOT_JS = """
 # antialiased pixels by a few levels; that is the same picture.
 FIGURE_DIFFERENCE_JS = """
 ([demo, key]) => {
+""" + _FIGURE_PIXELS_JS + """
   const ref = demo.__gdSnapshots[key];
-  const img = demo.querySelector('img.gd-figure');
-  if (!img.complete || img.naturalWidth !== ref.width || img.naturalHeight !== ref.height) return 1;
-  const canvas = document.createElement('canvas');
-  canvas.width = ref.width;
-  canvas.height = ref.height;
-  const context = canvas.getContext('2d', {willReadFrequently: true});
-  context.drawImage(img, 0, 0);
-  const now = context.getImageData(0, 0, ref.width, ref.height).data;
+  const pixels = figurePixels(demo);
+  if (pixels.width !== ref.width || pixels.height !== ref.height) return 1;
+  const now = pixels.data;
   let differing = 0;
   for (let i = 0; i < now.length; i += 4) {
     if (Math.abs(now[i] - ref.data[i]) > 8 || Math.abs(now[i + 1] - ref.data[i + 1]) > 8
@@ -405,6 +429,38 @@ FIGURE_DIFFERENCE_JS = """
     }
   }
   return differing / (now.length / 4);
+}
+"""
+
+# Frames as data against today's PNG frames: the kernel draws the frame shown now with Agg (helpers/live.py,
+# "reference"); returns the canvas's own pixels and that PNG as data: URLs, and puts the PNG in an image of
+# the canvas's size right after it (hidden), for a screenshot of each at the page's device pixel ratio.
+REFERENCE_JS = """
+async (demo) => {
+  const canvas = demo.querySelector('canvas.gd-canvas');
+  const url = await canvas.gdReference();
+  const asData = (blob) => new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.readAsDataURL(blob);
+  });
+  const reference = await asData(await (await fetch(url)).blob());
+  const img = document.createElement('img');
+  img.className = 'gd-reference';
+  img.style.cssText = canvas.style.cssText;
+  img.style.display = 'none';
+  await new Promise((resolve) => { img.onload = resolve; img.src = url; canvas.after(img); });
+  return [canvas.toDataURL('image/png'), reference];
+}
+"""
+# Show the reference image in place of the canvas (``true``), the canvas again (``false``), or remove the image.
+SWAP_REFERENCE_JS = """
+([demo, showReference]) => {
+  const canvas = demo.querySelector('canvas.gd-canvas');
+  const img = demo.querySelector('img.gd-reference');
+  if (showReference === null) { img.remove(); canvas.style.display = 'block'; return; }
+  canvas.style.display = showReference ? 'none' : 'block';
+  img.style.display = showReference ? 'block' : 'none';
 }
 """
 
@@ -525,14 +581,20 @@ OUTPUT_PROBLEMS_JS = """
 # ``count`` widget outputs have displayed and every demo among them has a loaded figure and a readout;
 # returns the demos' names (from their gd-demo-<name> class).
 DEMOS_READY_JS = """
-(count) => {
+([count, mode]) => {
   const outputs = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output'));
   if (outputs.filter((output) => output.querySelector('.jupyter-widgets')).length !== count) return false;
   const demos = Array.from(document.querySelectorAll('.jp-NotebookPanel .gd-demo'));
+  // mode 'canvas' (frames as data, the canvas front end loaded): the canvas shows the figure and has drawn a
+  // frame; mode 'png' (no canvas front end): the image shows a loaded PNG
   const ready = demos.every((demo) => {
+    const canvas = demo.querySelector('canvas.gd-canvas');
     const img = demo.querySelector('img.gd-figure');
     const label = demo.querySelector('.gd-readout');
-    return img && img.complete && img.naturalWidth > 0 && label && label.textContent.trim() !== '';
+    const shown = mode === 'canvas'
+      ? canvas && canvas.offsetParent !== null && Number(canvas.dataset.frames) > 0
+      : img && img.offsetParent !== null && img.complete && img.naturalWidth > 0 && !canvas;
+    return shown && label && label.textContent.trim() !== '';
   });
   if (!ready) return false;
   return demos.map((demo) => {
@@ -620,7 +682,9 @@ CONTROL_LAYOUT_JS = """
 # The Play widget's state as the page shows it: whether its button is showing "pause" (playing).
 PLAYING_JS = """
 (demo) => {
-  const icon = demo.querySelector('.widget-play button i');
+  // the Play shown: Play in the page (frames as data) or ipywidgets' Play (PNG frames)
+  const play = Array.from(demo.querySelectorAll('.widget-play')).find((el) => el.offsetParent !== null);
+  const icon = play && play.querySelector('button i');
   return Boolean(icon && icon.classList.contains('fa-pause'));
 }
 """

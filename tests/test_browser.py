@@ -41,6 +41,7 @@ Run only this layer with ``bash tools/test.sh -m browser`` (one notebook: add ``
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -64,6 +65,7 @@ from browser_support import (
     DRAG_MOVES_JS,
     DRAG_PRESS_JS,
     FIGURE_DIFFERENCE_JS,
+    FIGURE_SHOWN,
     INSTALL_HINT,
     INSTRUMENT_JS,
     KERNEL_READY_JS,
@@ -72,13 +74,18 @@ from browser_support import (
     OUTPUT_PROBLEMS_JS,
     PLAYING_JS,
     QUIET_JS,
+    REFERENCE_JS,
     RUN_DONE_JS,
     SLIDERS_JS,
     SNAPSHOT_JS,
     STATE_JS,
+    SWAP_REFERENCE_JS,
     LabServer,
     find_chromium,
 )
+from support import tool
+
+from helpers import live
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -90,6 +97,14 @@ except ImportError:  # reported by the fixture: skip outside CI, fail in CI
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
+execute = tool("execute")  # figures compared as the reproducibility check compares them
+#: How the canvas may differ from the PNG frame, beyond the reproducibility check's antialiasing and one-pixel
+#: tolerance: Chromium's rasteriser and Agg cover the tips of a noisy line's spikes and the pixels where two
+#: antialiased lines cross a little differently, scattered groups of a few pixels (largest group measured: 34
+#: pixels, at the spikes of 04's noisy loss curve; all groups together at most 0.1 % of a frame). A missing or
+#: misplaced marker, label or stretch of line, another colour or a wrong scale is one group of hundreds
+#: (test_reproducible.py: a point moved, 532; another colour, 1,045).
+CANVAS_CLUSTER, CANVAS_SHARE = 80, 2e-3
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LECTURE_SHOTS = ROOT / "artifacts" / "lecture"
@@ -204,7 +219,8 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, report_line):
         assert page.get_by_text("get notified about official Jupyter news").count() == 0
         for name, demo in demos:
             result = exercise_demo(page, demo, name)
-            lines.append(f"browser check demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f}")
+            lines.append(f"browser check demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f} "
+                         + result.canvas)
             if name in CLICKABLE:
                 lines.append(click_on_figure(Demo(page, demo, name), *CLICKABLE[name]))
         assert_no_output_problems(page)  # again: nothing broke while sliding
@@ -223,6 +239,69 @@ def test_notebook_in_jupyterlab(notebook, lab, chromium, report_line):
             report_line(line)
 
 
+@pytest.mark.xdist_group("lab")
+def test_without_the_canvas_front_end(chromium, tmp_path_factory, report_line):
+    """In a JupyterLab without the canvas front end (the anywidget extension disabled, as in a server whose
+    environment lacks it), a demo shows PNG frames, says so once, and still follows its sliders."""
+    workdir = tmp_path_factory.mktemp("jupyterlab-no-canvas")
+    (workdir / "config" / "labconfig").mkdir(parents=True)
+    (workdir / "config" / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"anywidget": True}}), encoding="utf-8")
+    notebook = next(nb for nb in NOTEBOOKS if nb.name.startswith("02_"))
+    with LabServer(ROOT / "notebooks", workdir) as server:
+        context = chromium.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(30_000)
+        context.add_init_script(KERNEL_TRACKER_JS)
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: _console_error(message, errors))
+        try:
+            served = server.served(notebook)
+            open_notebook(page, server, served)
+            run_all_cells(page, served)
+            demos = find_demos(page, served, mode="png")
+            # the one error expected: JupyterLab's widget manager cannot load the canvas widget's class
+            unexpected = [e for e in errors if "No version of module anywidget is registered" not in e]
+            assert_no_console_errors(unexpected, "without the canvas front end")
+            notes = page.locator(".jp-NotebookPanel .gd-note:visible")
+            notes.first.wait_for(timeout=(live._FALLBACK_SECONDS + 15) * 1000)
+            assert notes.count() == len(demos), f"{notes.count()} notes for {len(demos)} demos"
+            page.wait_for_function("(note) => note.textContent.includes('anywidget')", arg=notes.first.element_handle())
+            for name, locator in demos:
+                demo = Demo(page, locator, name)
+                move_slider(demo, 0)  # figure and readout change, and are as before when the slider is back
+                assert demo.state()["mode"] == "png"
+                report_line(f"browser fallback demo={name} frames=png note_shown=once")
+            assert notes.count() == len(demos)
+        finally:
+            context.close()
+            server.shutdown_kernels()
+
+
+@pytest.mark.xdist_group("lab")
+def test_the_canvas_at_device_pixel_ratio_2(chromium, lab, report_line):
+    """Normal mode on a HiDPI screen: the canvas, scaled by the browser as the PNG image was, shows what the PNG
+    frame shows (the lecture test checks lecture mode at this ratio; the other tests run at 1)."""
+    context = chromium.new_context(viewport=VIEWPORT, device_scale_factor=2)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    page = context.new_page()
+    try:
+        notebook = lab.served(next(nb for nb in NOTEBOOKS if nb.name.startswith("01_")))
+        open_notebook(page, lab, notebook)
+        run_all_cells(page, notebook)
+        for name, locator in find_demos(page, notebook):
+            demo = Demo(page, locator, name)
+            demo.matches_png("as the notebook sets it up")
+            for i, slider in enumerate(demo.sliders):
+                if not slider["disabled"]:
+                    move_slider(demo, i)  # compares again at the far end of each slider
+            report_line(f"browser canvas demo={name} device_pixel_ratio=2 {canvas_line(demo)}")
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
 NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.read_text(encoding="utf-8"))]
 
 
@@ -231,8 +310,9 @@ NOTEBOOKS_WITH_DEMOS = [nb for nb in NOTEBOOKS if DEMO_PLACEHOLDER.search(nb.rea
 def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, report_line):
     """At 1280×720 with the file browser closed, in lecture mode: every demo fits the window without
     scrolling, with projector-size labels; Play plays the run to its last step, stops there, and
-    from the end starts again at step 0. A screenshot per demo goes to ``artifacts/lecture/``."""
-    context = chromium.new_context(viewport=PROJECTOR)
+    from the end starts again at step 0; at a device pixel ratio of 2, the canvas shows what the PNG frame shows.
+    A screenshot per demo goes to ``artifacts/lecture/``."""
+    context = chromium.new_context(viewport=PROJECTOR, device_scale_factor=2)  # a projector fed by a HiDPI laptop
     context.set_default_timeout(30_000)
     context.add_init_script(KERNEL_TRACKER_JS)
     page = context.new_page()
@@ -250,7 +330,9 @@ def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, report_lin
             demo = Demo(page, locator, name)
             demo.quiet()
             geometry = locator.evaluate(DEMO_GEOMETRY_JS)
-            page.screenshot(path=LECTURE_SHOTS / f"{name}.png")
+            page.screenshot(path=LECTURE_SHOTS / f"{name}.png", scale="css")
+            demo.matches_png("in lecture mode")
+            lines.append(f"browser lecture demo={name} device_pixel_ratio=2 {canvas_line(demo)}")
             assert_controls_laid_out(locator, name, "lecture")
             assert geometry["height"] <= geometry["window"], (
                 f"{name}: the demo is {geometry['height']:.0f} px tall, the notebook shows {geometry['window']:.0f} px "
@@ -259,9 +341,10 @@ def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, report_lin
             assert min(geometry["labels"]) >= LECTURE_LABEL_PX, f"{name}: control labels {geometry['labels']} px"
             assert min(geometry["readouts"]) >= LECTURE_LABEL_PX, f"{name}: slider readouts {geometry['readouts']} px"
             assert geometry["readout"] >= LECTURE_READOUT_PX, f"{name}: readout {geometry['readout']} px"
-            seconds, last = play_through(demo)
+            seconds, last, messages, drawn = play_through(demo)
             lines.append(f"browser lecture demo={name} height_px={geometry['height']:.0f} "
-                         f"window_px={geometry['window']:.0f} play_s={seconds:.1f} play_steps={last:g}")
+                         f"window_px={geometry['window']:.0f} play_s={seconds:.1f} play_steps={last:g} "
+                         f"play_kernel_messages={messages} play_frames_drawn={drawn}")
         assert_no_output_problems(page)
         assert_log_console_empty(page)
         assert_no_console_errors(console_errors, "in lecture mode")
@@ -286,16 +369,19 @@ def play_label(name):
 
 def play_through(demo):
     """From step 0, press Play: it must run to the slider's end (the run's last step) and stop there;
-    pressed at the end, it starts again from step 0. Returns (seconds from press to last step, last step)."""
+    pressed at the end, it starts again from step 0. With frames as data Play runs in the page: the kernel hears
+    of it twice (the request for the run's frames, the last step). Returns the seconds from the press to the last
+    step, the last step, the messages the page sent the kernel and the frames drawn meanwhile."""
     labels = [slider["label"] for slider in demo.sliders]
     i = labels.index(play_label(demo.name))
-    button = demo.locator.locator(".widget-play button").first
+    button = demo.locator.locator(".widget-play:visible button").first
     demo.press(i, "Home")
     demo.sliders = demo.locator.evaluate(SLIDERS_JS)  # the range follows the run: read it now
     low, last = demo.sliders[i]["min"], demo.sliders[i]["max"]
     demo.wait(lambda s: s["values"][i] == low, f"{demo.label(i)} to go to its start")
     demo.quiet()
-    start = time.perf_counter()
+    start, sent = time.perf_counter(), demo.page.evaluate("() => window.__gdKernel.sent")
+    drawn = demo.state()["frames"]
     button.click()
     deadline = start + PLAY_TIMEOUT_S
     while True:
@@ -308,6 +394,10 @@ def play_through(demo):
         assert time.perf_counter() < deadline, f"{demo.label(i)}: Play did not reach step {last} and stop"
         time.sleep(0.02)
     seconds = time.perf_counter() - start
+    messages = demo.page.evaluate("() => window.__gdKernel.sent") - sent
+    drawn = demo.state()["frames"] - drawn
+    if demo.state()["mode"] == "canvas":  # Play in the page: one request for the frames, the last step
+        assert messages <= 3, f"{demo.label(i)}: Play sent the kernel {messages} messages for one run"
     time.sleep(0.5)
     assert demo.state()["values"][i] == last and not demo.locator.evaluate(PLAYING_JS), "Play went on past the end"
     button.click()  # at the end: Play starts again from the first step
@@ -320,7 +410,7 @@ def play_through(demo):
         time.sleep(0.05)
     demo.press(i, "End")
     demo.quiet()
-    return seconds, last
+    return seconds, last, messages, drawn
 
 
 def save_screenshots(page, stem, demos):
@@ -408,10 +498,12 @@ def stored_widgets(notebook):
     return len(names), names
 
 
-def find_demos(page, notebook):
+def find_demos(page, notebook, mode="canvas"):
+    """The demos on the page once each shows its figure: on its canvas (``mode="canvas"``) or, without the
+    canvas front end, as a PNG image (``"png"``)."""
     count, expected = stored_widgets(notebook)
     what = f"{count} widget output(s) to display" + (f", with demo(s) {', '.join(expected)}" if expected else "")
-    names = wait_js(page, DEMOS_READY_JS, count, CHANGE_TIMEOUT_S, what).json_value()
+    names = wait_js(page, DEMOS_READY_JS, [count, mode], CHANGE_TIMEOUT_S, f"{what} ({mode} frames)").json_value()
     assert_no_output_problems(page)
     if expected is not None:
         assert names == expected, f"demos shown {names}, expected {expected} (as in the stored notebook)"
@@ -443,6 +535,7 @@ def diagnose(page):
 class DemoResult:
     settle_ms: float
     drag_fps: float
+    canvas: str = ""  # how the canvas compared with the PNG frames
 
 
 class Demo:
@@ -454,6 +547,7 @@ class Demo:
         locator.evaluate(INSTRUMENT_JS)
         self.handle = locator.element_handle()
         self.sliders = locator.evaluate(SLIDERS_JS)
+        self.canvas_differences = []  # per comparison with the PNG frame: the share of pixels that differ
 
     def state(self):
         return self.locator.evaluate(STATE_JS)
@@ -468,6 +562,34 @@ class Demo:
 
     def log(self):
         return self.locator.evaluate(LOG_JS)
+
+    def matches_png(self, where):
+        """The canvas shows the picture today's PNG frame shows for this setting: the canvas's own pixels (what
+        a device pixel ratio of 1 shows) and a screenshot at the page's ratio, each against the PNG the kernel
+        draws with Agg, compared as the reproducibility check compares figures (tools/execute.py)."""
+        if self.quiet()["mode"] != "canvas":
+            return  # PNG frames (test_without_the_canvas_front_end): they are the reference
+        canvas_url, reference_url = self.locator.evaluate(REFERENCE_JS)
+        own, reference = (base64.b64decode(url.split(",", 1)[1]) for url in (canvas_url, reference_url))
+        shots = []
+        for show_reference in (False, True):
+            self.page.evaluate(SWAP_REFERENCE_JS, [self.handle, show_reference])
+            shots.append(self.locator.locator(FIGURE_SHOWN).screenshot(animations="disabled"))
+        self.page.evaluate(SWAP_REFERENCE_JS, [self.handle, None])
+        ratio = self.page.evaluate("() => window.devicePixelRatio")
+        for what, pair in [("its pixels", (own, reference)), (f"a screenshot at device pixel ratio {ratio:g}", shots)]:
+            changed = execute.changed_mask(*pair)
+            assert changed is not None, f"{self.name}: the canvas and the PNG frame differ in size, {what}, {where}"
+            share, cluster = changed.mean(), execute.largest_cluster(changed)
+            self.canvas_differences.append((share, cluster))
+            if share > CANVAS_SHARE or cluster > CANVAS_CLUSTER:
+                folder = ROOT / "artifacts" / "canvas"
+                folder.mkdir(parents=True, exist_ok=True)
+                for tag, png in zip(("canvas", "png"), pair, strict=True):
+                    (folder / f"{self.name}-{tag}.png").write_bytes(png)
+            assert share <= CANVAS_SHARE and cluster <= CANVAS_CLUSTER, (
+                f"{self.name}: the canvas differs from the PNG frame in {changed.sum()} pixels ({share:.2e} of them; "
+                f"largest group {cluster} pixels), {what}, {where} (artifacts/canvas/{self.name}-canvas.png, -png.png)")
 
     def knob(self, i):
         return self.locator.locator(".widget-slider").nth(i).locator(".noUi-handle").first
@@ -547,7 +669,7 @@ def click_on_figure(demo, labels, where):
     start = demo.quiet()
     demo.snapshot("before the click")
     indices = [[s["label"] for s in demo.sliders].index(label) for label in labels]
-    box = demo.locator.locator(".gd-figure").bounding_box()
+    box = demo.locator.locator(FIGURE_SHOWN).bounding_box()
     clicked = time.monotonic()
     demo.page.mouse.click(box["x"] + where[0] * box["width"], box["y"] + where[1] * box["height"])
 
@@ -578,7 +700,15 @@ def exercise_demo(page, locator, name):
         move_slider(demo, i)
     if not enabled:
         return DemoResult(math.nan, math.nan)
-    return time_demo(demo, enabled)
+    result = time_demo(demo, enabled)
+    result.canvas = canvas_line(demo)
+    return result
+
+
+def canvas_line(demo):
+    shares, clusters = zip(*demo.canvas_differences, strict=True) if demo.canvas_differences else ((0,), (0,))
+    return (f"canvas_vs_png comparisons={len(demo.canvas_differences)} max_share={max(shares):.1e} "
+            f"largest_group_px={max(clusters)}")
 
 
 def time_demo(demo, enabled):
@@ -628,6 +758,7 @@ def move_slider(demo, i):
         return f"{' and '.join(stale) or 'figure still loading'} did not change"
 
     demo.wait(changed, f"the figure and the readout to change after moving {where}", unchanged)
+    demo.matches_png(f"after moving {where}")
     restore(demo, i, start, "start")
 
 

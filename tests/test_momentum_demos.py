@@ -247,7 +247,8 @@ def test_animation_writes_parameters_into_a_caption_and_restores_the_live_figure
     captions = []
     render = demo.live.render
     fig = demo.live.fig
-    monkeypatch.setattr(demo.live, "render", lambda push=True: (captions.append(fig.get_suptitle()), render(push))[1])
+    monkeypatch.setattr(demo.live, "render",
+                        lambda push=True, **kw: (captions.append(fig.get_suptitle()), render(push, **kw))[1])
     before_png, before_text = demo.live.png, demo.readout_text
     html = export.animation_html(demo)
     assert html.count("data:image/png;base64") == 3

@@ -134,6 +134,29 @@ def test_a_real_change_is_another_picture(change):
     assert execute.changed_pixels(before, after) > 0
 
 
+@pytest.mark.parametrize("change", ["a point moved by a tenth of the view", "another colour"])
+def test_a_real_change_is_one_large_group_of_pixels(change):
+    """What the browser test's canvas comparison counts on (test_browser.CANVAS_CLUSTER): a line or marker drawn
+    elsewhere or in another colour is a connected group of more than 80 changed pixels. (One other letter in a
+    label is fewer, 7 here: the canvas draws text as Agg's own pixels, so that is not a way it can differ.)"""
+    y, kwargs = Y.copy(), {}
+    if change == "a point moved by a tenth of the view":
+        y[6] += 0.2
+    else:
+        kwargs["colour"] = "sky"
+    changed = execute.changed_mask(png(Y), png(y, **kwargs))
+    assert execute.largest_cluster(changed) > 80
+
+
+def test_scattered_pixels_are_small_groups():
+    changed = np.zeros((20, 30), bool)
+    changed[2, 3] = changed[2, 4] = changed[3, 5] = True  # one group of three (8-connected)
+    changed[10, 10:20] = True  # a row of ten
+    changed[18, 28] = True
+    assert execute.largest_cluster(changed) == 10
+    assert execute.largest_cluster(np.zeros((4, 4), bool)) == 0
+
+
 def _shifted_figure():
     fig = run_figure(Y)
     line = fig.axes[0].lines[0]

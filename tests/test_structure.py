@@ -1,12 +1,17 @@
 """The helpers stay small: size limits of the core, and no public name that nothing uses.
 
 The core is everything in ``helpers/`` outside ``demos/`` and ``exercises/``. Its limits: at most
-2,410 lines in all, 300 per module, 60 per function. (2,000 lines before the arithmetic that gives the same
+2,860 lines in all, 300 per module, 60 per function. (2,000 lines before the arithmetic that gives the same
 bits on every CPU: ``steps.power``, ``runner.log_grid``, the figures' CPU-dependent box; 2,100 after it.
 Notebook 07 added what a real network needs and no smaller module could give: ``mlp`` (ReLU layers,
 softmax and cross-entropy, backpropagation with CPU-independent products and e^z, training through
 ``run_epochs``, 240 lines), ``schedules`` (45), the digits' reader and split in ``data`` (31), and ``run_epochs``'s
-start states, default hyper-parameters, schedules and progress hook (32).) A public name
+start states, default hyper-parameters, schedules and progress hook (32). Frames as data added ``canvas`` (299:
+an Agg renderer that writes down what it is asked to draw, in the figure's pixels, repeats what an unchanged
+artist drew, and packs the frame; the two widgets), 95 lines of ``live`` (PNG or data frames, the readout in the
+frame's message, the note when the canvas front end is missing, the browser test's reference frame, clicks on
+the canvas) and 50 of ``demo`` (Play in the page: the run's frames in parts; ipywidgets' Play kept for PNG
+frames).) A public name
 of a core module (a module-level function, class or constant without a leading underscore) must be used
 by a notebook, a demo, an exercise, a tool or a benchmark; a name only the core itself needs is private.
 ``python tests/test_structure.py`` prints the counts.
@@ -21,7 +26,7 @@ CORE = sorted(p for p in HELPERS.glob("*.py") if p.name != "__init__.py")
 CONSUMERS = sorted([*(ROOT / "notebooks" / "scripts").glob("*.py"), *(HELPERS / "demos").glob("*.py"),
                     *(HELPERS / "exercises").glob("*.py"), *(ROOT / "tools").glob("*.py"),
                     *(ROOT / "benchmarks").glob("*.py")])
-MAX_CORE_LINES, MAX_MODULE_LINES, MAX_FUNCTION_LINES = 2410, 300, 60
+MAX_CORE_LINES, MAX_MODULE_LINES, MAX_FUNCTION_LINES = 2860, 300, 60
 
 
 def lines(path):

@@ -105,7 +105,7 @@ def test_a_long_retraining_shows_its_progress(monkeypatch):
     monkeypatch.setattr(demo_module, "PROGRESS_EVERY", 0.0)
     real_render = demo.live.render
     monkeypatch.setattr(demo.live, "render",
-                        lambda push=True: frames.append(demo.banner.get_text()) or real_render(push))
+                        lambda push=True, **kw: frames.append(demo.banner.get_text()) or real_render(push, **kw))
     demo.readout.observe(lambda change: texts.append(change.new), names="value")
     demo.controls["epochs"].value = 5
     progress = [t for t in texts if t.startswith("training Adam")]

@@ -155,18 +155,44 @@ def _unmatched(a, b):
                    for dy in (-1, 0, 1) for dx in (-1, 0, 1)], axis=0)
 
 
-def changed_pixels(a_png, b_png, box=None):
-    """How many pixels differ between two PNGs beyond antialiasing and one-pixel snapping (see
-    :data:`PIXEL_LEVELS`); pixels inside ``box`` ([left, top, right, bottom]) are not compared. Pictures
-    of different sizes differ everywhere."""
+def changed_mask(a_png, b_png, box=None):
+    """The pixels that differ between two PNGs beyond antialiasing and one-pixel snapping (see
+    :data:`PIXEL_LEVELS`), as a boolean array; pixels inside ``box`` ([left, top, right, bottom]) are not
+    compared. Pictures of different sizes: None."""
     a, b = picture(a_png), picture(b_png)
     if a.shape != b.shape:
-        return max(a.shape[0] * a.shape[1], b.shape[0] * b.shape[1])
+        return None
     changed = np.maximum(_unmatched(a, b), _unmatched(b, a)) > PIXEL_LEVELS
     if box is not None:
         left, top, right, bottom = box
         changed[top:bottom, left:right] = False
+    return changed
+
+
+def changed_pixels(a_png, b_png, box=None):
+    """How many pixels differ between two PNGs (see :func:`changed_mask`); pictures of different sizes differ
+    everywhere."""
+    changed = changed_mask(a_png, b_png, box)
+    if changed is None:
+        return max(picture(png).shape[0] * picture(png).shape[1] for png in (a_png, b_png))
     return int(changed.sum())
+
+
+def largest_cluster(changed):
+    """The size of the largest 8-connected group of ``changed`` pixels: a marker, a label or a stretch of line
+    drawn differently is one group of many; two rasterisers' different antialiasing, scattered groups of a few."""
+    left, largest = set(zip(*np.nonzero(changed), strict=True)), 0
+    while left:
+        stack, size = [left.pop()], 0
+        while stack:
+            y, x = stack.pop()
+            size += 1
+            for near in ((y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)):
+                if near in left:
+                    left.remove(near)
+                    stack.append(near)
+        largest = max(largest, size)
+    return largest
 
 
 def same_picture(stored, new):

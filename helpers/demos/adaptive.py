@@ -283,6 +283,7 @@ class RaceDemo(Demo):
 
     # -- choosing the start by a click ------------------------------------------------------------
     def _listen_for_clicks(self):
+        self.live.on_click(self.on_click)  # on the canvas; on the PNG image (no canvas front end) by ipyevents
         try:
             from ipyevents import Event
         except ImportError:  # the sliders still choose the start

@@ -64,6 +64,10 @@ class GridImage(Artist):
         x0, y0 = int(round(box.x0)), int(round(box.y0))
         width, height = int(round(box.x1)) - x0, int(round(box.y1)) - y0
         rows, cols = self.rgba.shape[:2]
+        if hasattr(renderer, "draw_grid"):  # a canvas front end scales the grid itself (helpers.canvas)
+            renderer.draw_grid((x0, y0, width, height), self.rgba)
+            self.stale = False
+            return
         if self._index is None or self._index[0] != (width, height, rows, cols):
             # the renderer takes image rows bottom first, like the grid
             r = np.arange(height) * rows // height

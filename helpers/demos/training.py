@@ -116,8 +116,7 @@ class TrainingDemo(Demo):
         """During a long retraining: the old curves under a banner saying how far the new run is, and the readout."""
         self.banner.set_text(text.replace(": ", ":\n", 1))
         self.banner.set_visible(True)
-        self.live.render()
-        self.readout.value = text
+        self.live.render(readout=text)
 
     # -- drawing --------------------------------------------------------------------------------
     def build(self):
