@@ -172,7 +172,9 @@ function renderFigure({ model, el }) {
   const redraw = () => {
     due = false;
     if (pending) return; // a new background is being decoded: draw when it is there
+    const started = performance.now();
     draw(ctx, background, frame);
+    canvas.gdDrawMs = [...(canvas.gdDrawMs || []).slice(-99), performance.now() - started]; // the last 100
     canvas.dataset.frames = String(Number(canvas.dataset.frames) + 1);
     canvas.dataset.digest = frame ? frame.digest : "";
     canvas.dispatchEvent(new Event("gd-frame")); // for the browser test and benchmark

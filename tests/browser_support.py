@@ -593,7 +593,7 @@ DEMOS_READY_JS = """
     const label = demo.querySelector('.gd-readout');
     const shown = mode === 'canvas'
       ? canvas && canvas.offsetParent !== null && Number(canvas.dataset.frames) > 0
-      : img && img.offsetParent !== null && img.complete && img.naturalWidth > 0 && !canvas;
+      : img && img.offsetParent !== null && img.complete && img.naturalWidth > 0 && !(canvas && canvas.offsetParent);
     return shown && label && label.textContent.trim() !== '';
   });
   if (!ready) return false;

@@ -48,6 +48,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -706,9 +707,11 @@ def exercise_demo(page, locator, name):
 
 
 def canvas_line(demo):
+    """The canvas's comparisons with the PNG frames, and the page's time to draw its last (up to 100) frames."""
     shares, clusters = zip(*demo.canvas_differences, strict=True) if demo.canvas_differences else ((0,), (0,))
+    draw_ms = demo.locator.evaluate("(d) => (d.querySelector('canvas.gd-canvas') || {}).gdDrawMs || []")
     return (f"canvas_vs_png comparisons={len(demo.canvas_differences)} max_share={max(shares):.1e} "
-            f"largest_group_px={max(clusters)}")
+            f"largest_group_px={max(clusters)} page_draw_ms_median={statistics.median(draw_ms or [math.nan]):.1f}")
 
 
 def time_demo(demo, enabled):
