@@ -1,8 +1,10 @@
 """The demos' figures in real JupyterLab: drag frames/s and settle times, against the server's ceiling.
 
 The browser test (``tests/test_browser.py``) checks that every slider of every demo works; this measures.
-For a server with the project's TCP_NODELAY tuning (``gd_server``, installed with the package) and one
-without it (``GD_NODELAY=0``; the package's other server settings stay), notebook by notebook:
+For a server whose demos send frames as data (the canvas front end, ``helpers/canvas.py``), one whose demos
+send PNG frames as before it (``GD_FRAMES=png``), both with the project's TCP_NODELAY tuning (``gd_server``,
+installed with the package), and one with PNG frames without it (``GD_NODELAY=0``; the package's other server
+settings stay), notebook by notebook:
 
 - the ceiling, just before the notebook's demos (the machines are shared: a ceiling measured minutes
   earlier may have seen another load): a generated notebook (in the server's temporary folder, never in
@@ -15,7 +17,11 @@ without it (``GD_NODELAY=0``; the package's other server settings stay), noteboo
 Each figure is one line:
 
     browser ceiling kind=<label|png> drag_fps=<y> [png_kb=<kb>] nodelay=<on|off>
-    browser demo=<name> settle_ms=<x> drag_fps=<y> ceiling_ratio=<r> nodelay=<on|off>
+    browser demo=<name> frames=<data|png> settle_ms=<x> drag_fps=<y> server_ms_per_frame=<s>
+        bytes_per_frame=<b> ceiling_ratio=<r> nodelay=<on|off>
+
+``server_ms_per_frame`` is the Jupyter server's CPU time and ``bytes_per_frame`` what the kernel's messages
+brought the page, during the drag, per frame shown.
 
 ``ceiling_ratio`` is the demo's ``drag_fps`` over the PNG ceiling's measured on the same server just
 before. Needs Chromium and Playwright, as the browser test does. Run:
@@ -25,6 +31,7 @@ before. Needs Chromium and Playwright, as the browser test does. Run:
 from __future__ import annotations
 
 import math
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -42,8 +49,30 @@ from browser_support import (  # noqa: E402
     write_ceiling_notebook,
 )
 
-#: The server's environment with the TCP_NODELAY tuning of gd_server on and off.
-NODELAY = {"on": {}, "off": {"GD_NODELAY": "0"}}
+#: The servers measured: frames as data (the canvas front end) and PNG frames (``GD_FRAMES=png``, as before it)
+#: with the TCP_NODELAY tuning of gd_server, and PNG frames without that tuning (``GD_NODELAY=0``).
+SERVERS = [("data", "on", {}), ("png", "on", {"GD_FRAMES": "png"}),
+           ("png", "off", {"GD_FRAMES": "png", "GD_NODELAY": "0"})]
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drag_costs(demo, i, server_pid):
+    """:func:`test_browser.drag` of slider ``i``, and what each frame shown during it cost: the Jupyter server's
+    CPU ms and the bytes the kernel's messages brought the page (over the whole drag, its settling included)."""
+    import test_browser as tb
+
+    received = "() => window.__gdKernel.received"
+    frames_before, bytes_before = demo.state()["frames"], demo.page.evaluate(received)
+    cpu_before = cpu_seconds(server_pid)
+    fps = tb.drag(demo, i)
+    frames = max(1, demo.state()["frames"] - frames_before)
+    server_ms = 1000 * (cpu_seconds(server_pid) - cpu_before) / frames
+    return fps, server_ms, (demo.page.evaluate(received) - bytes_before) / frames
 
 
 def new_page(chromium):
@@ -80,7 +109,7 @@ def measure_ceiling(chromium, lab, frames, kernel_ms=None):
         lab.shutdown_kernels()
 
 
-def demo_lines(chromium, lab, notebook, ceiling_fps, nodelay, repeats):
+def demo_lines(chromium, lab, notebook, ceiling_fps, frames, nodelay, repeats):
     """Open ``notebook``, run it, and time each demo's benchmarked slider ``repeats`` times."""
     import test_browser as tb
 
@@ -89,14 +118,21 @@ def demo_lines(chromium, lab, notebook, ceiling_fps, nodelay, repeats):
         served = lab.served(notebook)
         tb.open_notebook(page, lab, served)
         tb.run_all_cells(page, served)
-        for name, locator in tb.find_demos(page, served):
+        for name, locator in tb.find_demos(page, served, mode="canvas" if frames == "data" else "png"):
             demo = tb.Demo(page, locator, name)
             enabled = [i for i, slider in enumerate(demo.sliders) if not slider["disabled"]]
+            labels = [demo.sliders[i]["label"] for i in enabled]
+            timed = enabled[labels.index(label)] if (label := tb.benchmarked_label(name)) in labels else enabled[0]
             for _ in range(repeats if enabled else 0):
-                result = tb.time_demo(demo, enabled)
-                ratio = result.drag_fps / ceiling_fps if ceiling_fps else math.nan
-                yield (f"browser demo={name} settle_ms={result.settle_ms:.0f} drag_fps={result.drag_fps:.1f} "
-                       f"ceiling_ratio={ratio:.2f} nodelay={nodelay}")
+                initial = demo.quiet()
+                demo.snapshot("initial")
+                settle_ms = tb.burst(demo, timed)
+                fps, server_ms, kb = drag_costs(demo, timed, lab.proc.pid)
+                tb.restore(demo, timed, initial, "initial")
+                ratio = fps / ceiling_fps if ceiling_fps else math.nan
+                yield (f"browser demo={name} frames={frames} settle_ms={settle_ms:.0f} drag_fps={fps:.1f} "
+                       f"server_ms_per_frame={server_ms:.2f} bytes_per_frame={kb:.0f} ceiling_ratio={ratio:.2f} "
+                       f"nodelay={nodelay}")
     finally:
         context.close()
         lab.shutdown_kernels()
@@ -116,7 +152,7 @@ def main(repeats=1):
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         try:
-            for nodelay, env in NODELAY.items():
+            for frames_kind, nodelay, env in SERVERS:
                 with tempfile.TemporaryDirectory() as work, LabServer(ROOT / "notebooks", Path(work), env=env) as lab:
                     for notebook in tb.NOTEBOOKS_WITH_DEMOS:
                         try:  # a figure that cannot be taken is reported; the others are still measured
@@ -125,15 +161,17 @@ def main(repeats=1):
                                 size = f" png_kb={png_kb:.0f}" if kind == "png" else ""
                                 print(f"browser ceiling kind={kind} drag_fps={value:.1f}{size} nodelay={nodelay}",
                                       flush=True)
-                            for line in demo_lines(chromium, lab, notebook, fps["png"], nodelay, repeats):
+                            for line in demo_lines(chromium, lab, notebook, fps["png"], frames_kind, nodelay,
+                                                   repeats):
                                 print(line, flush=True)
                                 measured += 1
                         except BaseException as err:  # pytest.fail raises a BaseException
                             if isinstance(err, KeyboardInterrupt):
                                 raise
                             failed += 1
-                            print(f"browser notebook={notebook.name} nodelay={nodelay} not measured: "
-                                  f"{str(err).splitlines()[0] if str(err) else type(err).__name__}", flush=True)
+                            why = str(err).splitlines()[0] if str(err) else type(err).__name__
+                            print(f"browser notebook={notebook.name} frames={frames_kind} nodelay={nodelay} "
+                                  f"not measured: {why}", flush=True)
         finally:
             chromium.close()
     return 0 if measured or not failed else 1

@@ -5,7 +5,11 @@ sweep and time the whole update (compute, blit, PNG encode, widget update); then
 the way an ``interact`` callback would (build the figure anew, draw everything, encode a PNG) and
 print one line per demo:
 
-    demo=<name> median_ms=<x> naive_median_ms=<y> ratio=<y/x>
+    demo=<name> median_ms=<x> naive_median_ms=<y> ratio=<y/x> bytes_per_frame=… png_bytes=…
+        data_median_ms=… data_bytes_per_frame=… data_max_bytes=…
+
+The ``data_`` figures are the same sweep with frames as data (helpers/canvas.py: what the demo sends once the
+canvas front end is there): the update's kernel time and the bytes of all its messages on the websocket.
 
 Run: ``python benchmarks/widget_latency.py``. Timings are printed, never asserted: the machines are
 shared and noisy.
@@ -64,8 +68,15 @@ def main():
         stride = max(1, len(values) // NAIVE_SAMPLES)
         naive = statistics.median(time_updates(demo, control, values[::stride], naive=True))
         sizes = frame_bytes(demo, control, values[1::max(1, len(values) // BYTES_SAMPLES)])
+        # frames as data: as when the canvas front end has said it is there (its first background is not timed)
+        demo.live._on_view_message(None, {"type": "ready", "deflate": True}, [])
+        time_updates(demo, control, values[:3])
+        data = statistics.median(time_updates(demo, control, values))
+        data_sizes = frame_bytes(demo, control, values[1::max(1, len(values) // BYTES_SAMPLES)])
         print(f"demo={name} median_ms={fast:.1f} naive_median_ms={naive:.1f} ratio={naive / fast:.1f} "
-              f"bytes_per_frame={statistics.median(sizes):.0f} png_bytes={len(demo.live.png)}", flush=True)
+              f"bytes_per_frame={statistics.median(sizes):.0f} png_bytes={len(demo.live.png)} "
+              f"data_median_ms={data:.2f} data_bytes_per_frame={statistics.median(data_sizes):.0f} "
+              f"data_max_bytes={max(data_sizes)}", flush=True)
     return 0
 
 

@@ -285,6 +285,18 @@ class Kernel:
             if msg_type == "comm_msg" and content.get("comm_id") == until:
                 return time.perf_counter() - start, received
 
+    async def canvas_ready(self, view, timeout=60):
+        """Say to the demo's figure widget ``view`` what its canvas front end says when it loads (frames as data
+        from now on); returns once the first frame has come."""
+        self._send("comm_msg", {"comm_id": view, "data": {"method": "custom",
+                                                          "content": {"type": "ready", "deflate": True}}})
+        while True:
+            _, msg_type, _, content = await self._receive(timeout)
+            data = content.get("data", {})
+            if msg_type == "comm_msg" and content.get("comm_id") == view and data.get("content", {}).get(
+                    "type") == "frame":
+                return
+
     async def close(self):
         self.ws.close()
         self.hub.request("DELETE", f"user/{self.user}/api/kernels/{self.id}")
@@ -298,6 +310,7 @@ from helpers.demos.square import SquareDemo
 demo = SquareDemo()
 display(demo)
 print(json.dumps({"lr": demo.controls["lr"].model_id, "image": demo.live.image.model_id,
+                  "view": demo.live.view.model_id,
                   "readout": demo.readout.model_id, "lecture": demo.lecture,
                   "lecture_env": os.environ.get("GD_LECTURE_MODE"), "echo": os.environ.get("JUPYTER_WIDGETS_ECHO"),
                   "helpers": helpers.__file__}))

@@ -135,7 +135,7 @@ def test_the_sizing_table_is_derived_from_the_benchmark_output():
     spec = importlib.util.spec_from_file_location("class_load", ROOT / "benchmarks" / "class_load.py")
     class_load = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(class_load)
-    measured = re.findall(r"^class students=.*$", DOCS, re.M)
+    measured = re.findall(r"^class frames=data students=.*$", DOCS, re.M)  # the table: frames as data
     assert [class_load.figures_of(line)["students"] for line in measured] == [5, 10, 20]
     figures = class_load.figures_of(measured[-1])
     rows = re.findall(r"^\| (\d+) \| ([\d.]+) GiB \| ([\d.]+) \| (\d+) Mbit/s \|$", DOCS, re.M)
@@ -143,4 +143,4 @@ def test_the_sizing_table_is_derived_from_the_benchmark_output():
     for students, ram, cores, mbit in rows:
         size = class_load.sizing(figures, int(students), rate=10.0)
         assert (ram, cores, mbit) == (f"{size['ram_gib']:.1f}", f"{size['cores']:.1f}", f"{size['mbit_s']:.0f}")
-        assert class_load.sizing_line(size) in DOCS
+        assert "frames=data " + class_load.sizing_line(size) in DOCS
