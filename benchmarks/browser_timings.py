@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import (  # noqa: E402
     CEILING_READY_JS,
     CHROMIUM_ARGS,
-    KERNEL_TRACKER_JS,
     LabServer,
     ceiling_frames,
     find_chromium,
@@ -78,10 +77,7 @@ def drag_costs(demo, i, server_pid):
 def new_page(chromium):
     import test_browser
 
-    context = chromium.new_context(viewport=test_browser.VIEWPORT)
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    return context, context.new_page()
+    return test_browser.open_page(chromium)
 
 
 def measure_ceiling(chromium, lab, frames, kernel_ms=None):

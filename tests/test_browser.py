@@ -198,14 +198,19 @@ def lecture_lab(chromium, tmp_path_factory):
         yield server
 
 
+def open_page(chromium, viewport=None, device_scale_factor=1):
+    """A new browser context and its page, as the tests use them: 30-s timeouts and the kernel tracker."""
+    context = chromium.new_context(viewport=viewport or VIEWPORT, device_scale_factor=device_scale_factor)
+    context.set_default_timeout(30_000)
+    context.add_init_script(KERNEL_TRACKER_JS)
+    return context, context.new_page()
+
+
 # -- the test ------------------------------------------------------------------------------------------
 @pytest.mark.xdist_group("lab")
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
 def test_notebook_in_jupyterlab(notebook, lab, chromium, report_line):
-    context = chromium.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    page = context.new_page()
+    context, page = open_page(chromium)
     console_errors = []
     page.on("console", lambda message: _console_error(message, console_errors))
     page.on("pageerror", lambda error: console_errors.append(f"uncaught exception: {error}"))
@@ -250,10 +255,7 @@ def test_without_the_canvas_front_end(chromium, tmp_path_factory, report_line):
         json.dumps({"disabledExtensions": {"anywidget": True}}), encoding="utf-8")
     notebook = next(nb for nb in NOTEBOOKS if nb.name.startswith("02_"))
     with LabServer(ROOT / "notebooks", workdir) as server:
-        context = chromium.new_context(viewport=VIEWPORT)
-        context.set_default_timeout(30_000)
-        context.add_init_script(KERNEL_TRACKER_JS)
-        page = context.new_page()
+        context, page = open_page(chromium)
         errors = []
         page.on("console", lambda message: _console_error(message, errors))
         try:
@@ -283,10 +285,7 @@ def test_without_the_canvas_front_end(chromium, tmp_path_factory, report_line):
 def test_the_canvas_at_device_pixel_ratio_2(chromium, lab, report_line):
     """Normal mode on a HiDPI screen: the canvas, scaled by the browser as the PNG image was, shows what the PNG
     frame shows (the lecture test checks lecture mode at this ratio; the other tests run at 1)."""
-    context = chromium.new_context(viewport=VIEWPORT, device_scale_factor=2)
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    page = context.new_page()
+    context, page = open_page(chromium, device_scale_factor=2)
     try:
         notebook = lab.served(next(nb for nb in NOTEBOOKS if nb.name.startswith("01_")))
         open_notebook(page, lab, notebook)
@@ -313,10 +312,7 @@ def test_lecture_mode_on_a_projector(notebook, lecture_lab, chromium, report_lin
     scrolling, with projector-size labels; Play plays the run to its last step, stops there, and
     from the end starts again at step 0; at a device pixel ratio of 2, the canvas shows what the PNG frame shows.
     A screenshot per demo goes to ``artifacts/lecture/``."""
-    context = chromium.new_context(viewport=PROJECTOR, device_scale_factor=2)  # a projector fed by a HiDPI laptop
-    context.set_default_timeout(30_000)
-    context.add_init_script(KERNEL_TRACKER_JS)
-    page = context.new_page()
+    context, page = open_page(chromium, PROJECTOR, device_scale_factor=2)  # a projector fed by a HiDPI laptop
     console_errors, lines = [], []
     page.on("console", lambda message: _console_error(message, console_errors))
     page.on("pageerror", lambda error: console_errors.append(f"uncaught exception: {error}"))
