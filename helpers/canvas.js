@@ -168,9 +168,8 @@ function renderFigure({ model, el }) {
   const ctx = canvas.getContext("2d");
   const ref = model.get("readout");
   const readout = ref ? model.widget_manager.get_model(ref.slice("IPY_MODEL_".length)) : Promise.resolve(null);
-  let background = null, frame = null, pending = 0, due = false, received = 0, shown = 0;
+  let background = null, frame = null, pending = 0, received = 0, shown = 0;
   const redraw = () => {
-    due = false;
     if (pending) return; // a new background is being decoded: draw when it is there
     const started = performance.now();
     draw(ctx, background, frame);
@@ -179,9 +178,9 @@ function renderFigure({ model, el }) {
     canvas.dataset.digest = frame ? frame.digest : "";
     canvas.dispatchEvent(new Event("gd-frame")); // for the browser test and benchmark
   };
-  const schedule = () => {
-    if (!due) { due = true; requestAnimationFrame(redraw); }
-  };
+  // Each frame is drawn as soon as it is there (0.1–1.5 ms; the browser shows the latest at its next paint),
+  // as an image shows each PNG it has decoded
+  const schedule = redraw;
   model.on("change:width", size);
   model.on("change:height", size);
   model.on("msg:custom", (msg, buffers) => {
