@@ -3,7 +3,8 @@
 Rebuilding a two-panel figure per slider step costs ≈190 ms, a few frames per second. :class:`_LiveFigure`
 renders axes, curves and labels once into a cached background; an update restores it, draws only the
 changing artists (``restore_region`` / ``draw_artist``) and sends a PNG to an ``ipywidgets.Image``,
-about ten times less work. :class:`helpers.demo.Demo` wires these together.
+about ten times less work; once the canvas front end is there, it sends those artists as data instead
+(:mod:`helpers.canvas`). :class:`helpers.demo.Demo` wires these together.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ class _LiveFigure:
                 handler(content)
         elif kind == "reference":  # for the browser test: this frame as a PNG, drawn by Agg
             self.render(push=False)
-            self.view.send({"type": "reference"}, [_encode_png(np.asarray(self.canvas.buffer_rgba()))])
+            self.view.send({"type": "reference"}, [self._canvas_png()])
+
+    def _canvas_png(self):
+        return _encode_png(np.asarray(self.canvas.buffer_rgba()))
 
     def _show(self, data_frames):
         self._recorder.forget()
@@ -157,7 +161,7 @@ class _LiveFigure:
             else:
                 if not self._background_sent:
                     self.canvas.restore_region(self._background)
-                    self.view.send({"type": "background"}, [_encode_png(np.asarray(self.canvas.buffer_rgba()))])
+                    self.view.send({"type": "background"}, [self._canvas_png()])
                     self._background_sent = True
                 content = {"type": "frame", "deflate": self._deflate}
                 if self.readout is not None and self.readout_html is not None:
@@ -170,7 +174,7 @@ class _LiveFigure:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         if push:
-            self.png = _encode_png(np.asarray(self.canvas.buffer_rgba()))
+            self.png = self._canvas_png()
             self.image.value = b"data:image/png;base64," + base64.b64encode(self.png)
             if self.readout is not None and self.readout_html is not None:
                 if self._readout_stale and self.readout.value == self.readout_html:
