@@ -71,7 +71,7 @@ def test_show_epoch_replays_without_recomputing(monkeypatch):
         d.controls["shown"].value = k
         xs, ys = d.path.get_data()
         last = run.epoch_ends[min(k, run.epochs)]
-        assert len(xs) == min(last + 1, mod.MAX_DRAWN)
+        assert len(xs) <= mod.MAX_DRAWN and (len(xs) == last + 1 or len(run.iterates) > mod.MAX_DRAWN)
         assert (xs[-1], ys[-1]) == tuple(run.iterates[last])
         assert (f"at epoch {k}:" in d.readout_text) == (k < 20)
         dist = np.hypot(*(run.iterates[last] - least_squares(d.x, d.y)))
@@ -181,11 +181,23 @@ def test_kernel_free_animation_renders(export, monkeypatch):
 
 
 def test_thinning_keeps_the_approach_whole():
-    idx = mod._thin(50_001)
+    idx = mod._thin(50_001, 50_001)
     assert len(idx) == mod.MAX_DRAWN
     assert list(idx[: mod.HEAD]) == list(range(mod.HEAD))
     assert idx[-1] == 50_000 and np.all(np.diff(idx) > 0)
-    assert mod._thin(10) == slice(0, 10)
+    assert mod._thin(10, 10) == slice(0, 10) and mod._thin(10, 50_001) == slice(0, 10)
+
+
+@pytest.mark.parametrize("total", [mod.MAX_DRAWN + 1, 3_001, 50_001])
+def test_a_thinned_path_that_grows_keeps_its_points(total):
+    """As the shown epoch moves on, the path only gains points (the last one moves): the frame adds to the one
+    before it and the noise ball does not change its look from one epoch to the next."""
+    before = np.arange(mod.HEAD)
+    for k in range(mod.HEAD + 1, total + 1, 97):
+        idx = mod._thin(k, total)
+        assert idx[-1] == k - 1 and len(idx) <= mod.MAX_DRAWN and np.all(np.diff(idx) > 0)
+        np.testing.assert_array_equal(idx[:len(before) - 1], before[:-1])
+        before = idx
 
 
 def test_left_panel_shows_the_loss_contours_the_solution_and_the_start():

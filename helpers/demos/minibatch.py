@@ -48,13 +48,15 @@ def batch_options(n):
         scale *= 10
 
 
-def _thin(k):
-    """Indices 0 … k−1, at most MAX_DRAWN of them: the first HEAD all kept (the approach, where the
-    shape of the path matters), the rest (mostly the noise ball) thinned evenly, the last always kept."""
-    if k <= MAX_DRAWN:
+def _thin(k, total):
+    """Indices 0 … k−1 of a run of ``total`` points, at most MAX_DRAWN of them: the first HEAD all kept (the
+    approach, where the shape of the path matters), the rest (mostly the noise ball) evenly on the whole run's grid,
+    the last always kept. A path that grows keeps the points it had: a frame adds to the one before (the
+    canvas sends only what is new) and the noise ball does not flicker as Play goes on."""
+    if total <= MAX_DRAWN or k <= HEAD:
         return slice(0, k)
-    tail = np.linspace(HEAD, k - 1, MAX_DRAWN - HEAD).round().astype(int)
-    return np.concatenate([np.arange(HEAD), tail])
+    grid = np.linspace(HEAD, total - 1, MAX_DRAWN - HEAD).round().astype(int)
+    return np.r_[0:HEAD, grid[grid < k - 1], k - 1]
 
 
 class MinibatchDemo(Demo):
@@ -147,7 +149,7 @@ class MinibatchDemo(Demo):
         k = min(shown, run.epochs)
         # A diverged run is shown to its last recorded point, the partial epoch included.
         last = run.updates if (run.status == "diverged" and shown > run.epochs) else int(run.epoch_ends[k])
-        pick = _thin(last + 1)
+        pick = _thin(last + 1, len(run.iterates))
         pts = run.iterates[: last + 1][pick]
         self.path.set_data(pts[:, 0], pts[:, 1])
         self.current.set_data([run.iterates[last, 0]], [run.iterates[last, 1]])
