@@ -171,6 +171,7 @@ class RaceDemo(Demo):
         right.set_ylabel("$f(x_k)$, log scale")
         self.left, self.right = left, right
         self.paths, self.nows, self.losses = [], [], []
+        self._drawn = [(None, None)] * len(RACERS)  # each racer's run and step as its artists show them
         for name, _, colour, _ in RACERS:
             colour, style = plotting.OKABE_ITO[colour], "--" if name in ADAPTIVE else "-"
             self.paths.append(left.plot([], [], style, color=colour, lw=1.5, label=name)[0])
@@ -271,14 +272,19 @@ class RaceDemo(Demo):
             self._show_surface(surface)
         values = dict(surface=surface, lr=lr, lr_adaptive=lr_adaptive, beta1=beta1, beta2=beta2, x0=x0, y0=y0)
         records = self.runs(**values)
-        for record, path, now, loss in zip(records, self.paths, self.nows, self.losses, strict=True):
+        for i, (record, path, now, loss) in enumerate(zip(records, self.paths, self.nows, self.losses, strict=True)):
             k = min(shown, record.steps)
+            if self._drawn[i][0] is record and self._drawn[i][1] == k:
+                continue  # a racer whose run and step did not change (another's learning rate moved): left as it is
+            self._drawn[i] = (record, k)
             pts = record.iterates[: k + 1]
             path.set_data(pts[:, 0], pts[:, 1])
             now.set_data(pts[-1:, 0], pts[-1:, 1])
-            drawn = np.unique(np.r_[0:k + 1:max(1, (k + 1) // LOSS_POINTS), k])  # ~400 px wide: more cost only time
+            drawn = np.r_[0:k:max(1, (k + 1) // LOSS_POINTS), k]  # ~400 px wide: more points cost only time
             loss.set_data(drawn, np.maximum(record.losses[drawn], LOSS_FLOOR))
-        self.start_mark.set_data([_start_key(x0)], [_start_key(y0)])
+        start = ([_start_key(x0)], [_start_key(y0)])
+        if [list(v) for v in self.start_mark.get_data()] != list(start):
+            self.start_mark.set_data(*start)
         return race_readout(SURFACES[surface], records, shown)
 
     # -- choosing the start by a click ------------------------------------------------------------
