@@ -47,9 +47,18 @@ def naive_render(demo, **values):
         demo.__dict__.update(saved)
 
 
+def set_as_the_page(control, value):
+    """Set ``control`` to ``value`` as a slider moved in the page does: ipywidgets' ``set_state`` with the synced
+    trait (a selection's index), so that the kernel sends what it sends then (not the value back)."""
+    if "index" in control.keys:
+        control.set_state({"index": list(control._options_values).index(value)})
+    else:
+        control.set_state({"value": value})
+
+
 def time_updates(demo, name, values, *, naive=False):
-    """Set control ``name`` to each of ``values`` in turn; return the per-update times in ms (``naive``:
-    the time of :func:`naive_render` for each value instead)."""
+    """Set control ``name`` to each of ``values`` in turn, as the page does; return the per-update times in ms
+    (``naive``: the time of :func:`naive_render` for each value instead)."""
     times = []
     control = demo.controls[name]
     for value in values:
@@ -57,6 +66,6 @@ def time_updates(demo, name, values, *, naive=False):
         if naive:
             naive_render(demo, **{name: value})
         else:
-            control.value = value
+            set_as_the_page(control, value)
         times.append(1000.0 * (time.perf_counter() - start))
     return times
