@@ -100,7 +100,8 @@ function draw(ctx, background, frame) {
     }
     if (op.k === "path") {
       const shape = new Path2D();
-      trace(shape, op.d ? walk(op.v0, new Int8Array(buffer, op.d[0], op.d[1])) : floats(op.v), op.c && bytes(op.c));
+      const steps = op.steps || (op.d && new Int8Array(buffer, op.d[0], op.d[1]));
+      trace(shape, steps ? walk(op.v0, steps) : floats(op.v), op.c && bytes(op.c));
       paint(ctx, op, shape);
     } else if (op.k === "markers") {
       const shape = new Path2D();
@@ -168,7 +169,28 @@ function renderFigure({ model, el }) {
   const ctx = canvas.getContext("2d");
   const ref = model.get("readout");
   const readout = ref ? model.widget_manager.get_model(ref.slice("IPY_MODEL_".length)) : Promise.resolve(null);
-  let background = null, frame = null, pending = 0, received = 0, shown = 0;
+  let background = null, frame = null, pending = 0, lines = new Map(), resyncing = false, queue = Promise.resolve();
+  const deflate = typeof DecompressionStream === "function";
+  const follow = (unpacked) => {
+    // A live frame's polyline may continue the one at its place in the last live frame: its first `keep` steps
+    // are that one's (helpers/_recorder.py). False if this view does not have them (it came after that frame).
+    const next = new Map();
+    for (const [place, op] of unpacked.ops.entries()) {
+      if (!op.d) continue;
+      const tail = new Int8Array(unpacked.buffer, op.d[0], op.d[1]);
+      op.steps = tail;
+      if (op.keep !== undefined) {
+        const before = lines.get(place);
+        if (!before || before.length < 2 * op.keep) return false;
+        op.steps = new Int8Array(2 * op.keep + tail.length);
+        op.steps.set(before.subarray(0, 2 * op.keep));
+        op.steps.set(tail, 2 * op.keep);
+      }
+      next.set(place, op.steps);
+    }
+    lines = next;
+    return true;
+  };
   const redraw = () => {
     if (pending) return; // a new background is being decoded: draw when it is there
     const started = performance.now();
@@ -185,6 +207,7 @@ function renderFigure({ model, el }) {
   model.on("change:height", size);
   model.on("msg:custom", (msg, buffers) => {
     if (msg.type === "background") {
+      resyncing = false;
       pending += 1;
       createImageBitmap(new Blob([copy(buffers[0])], { type: "image/png" })).then((bitmap) => {
         background = bitmap;
@@ -196,10 +219,14 @@ function renderFigure({ model, el }) {
       (canvas.gdReferenceWaiting || []).forEach((resolve) => resolve(url));
       canvas.gdReferenceWaiting = [];
     } else if (msg.type === "frame") {
-      const number = ++received;
-      unpack(buffers[0], msg.deflate).then(async (unpacked) => {
-        if (number < shown) return; // a later frame was unpacked first
-        shown = number;
+      const bytes = buffers[0];
+      queue = queue.then(async () => { // in order: a frame may continue the last one's lines
+        const unpacked = await unpack(bytes, msg.deflate);
+        if (!follow(unpacked)) { // a frame sent before this view was there: ask for the background and a whole one
+          if (!resyncing) model.send({ type: "ready", deflate });
+          resyncing = true;
+          return;
+        }
         frame = unpacked;
         schedule();
         if (msg.readout !== undefined) (await readout).set("value", msg.readout); // in the page only
@@ -223,7 +250,7 @@ function renderFigure({ model, el }) {
     schedule();
   };
   (figures[key] = figures[key] || new Set()).add(show);
-  model.send({ type: "ready", deflate: typeof DecompressionStream === "function" });
+  model.send({ type: "ready", deflate });
   return () => figures[key].delete(show);
 }
 

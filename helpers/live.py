@@ -155,7 +155,7 @@ class _LiveFigure:
             self._background_sent = False
         if push and self.data_frames:
             try:
-                frame = canvas._record(self._recorder, self._artists, self._deflate)
+                frame = canvas._record(self._recorder, self._artists, self._deflate, live=True)
             except canvas._Unsupported:  # an artist the canvas cannot draw as Agg does: PNG frames from now on
                 self._show(data_frames=False)
             else:

@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from helpers import canvas
+from helpers import _recorder, canvas
 from helpers.demos import benchmark_cases
 from helpers.demos.quartic import QuarticDemo
 
@@ -107,6 +107,64 @@ def test_an_artist_the_canvas_cannot_draw_as_agg_does_is_refused():
         recorded(fig, [line])
 
 
+def follow(ops, buffer, lines):
+    """canvas.js's ``follow``: a live frame's polylines in full, from ``lines`` (the last live frame's, by place);
+    returns the operations with ``steps`` and the new ``lines``."""
+    resolved, new = [], {}
+    for place, op in enumerate(ops):
+        if "d" in op:
+            offset, count = op["d"]
+            tail = np.frombuffer(buffer, np.int8, count, offset)
+            steps = np.concatenate([lines[place][:2 * op["keep"]], tail]) if "keep" in op else tail
+            op, new[place] = {**op, "steps": steps}, steps
+        resolved.append(op)
+    return resolved, new
+
+
+def test_a_live_frame_sends_only_what_a_growing_line_adds():
+    """A path that grows (a step slider, Play) keeps what the page has and sends the new steps; the page puts them
+    together into the whole path (checked against the same frame sent whole). Whole again after ``forget``."""
+    fig, ax = figure()
+    ax.set_xlim(0, 400)
+    rng = np.random.default_rng(1)
+    x = np.arange(400.0)
+    y = 2.5 + np.sin(x / 30) + rng.normal(0, 0.05, 400)
+    (line,) = ax.plot([], [])
+    fig.canvas.draw()
+    recorder, lines, before = canvas._Recorder(400, 300, fig.dpi), {}, 0
+    for k in (150, 200, 300, 250, 399):  # (128 points or more: simplified as long paths are)
+        line.set_data(x[:k], y[:k])
+        ops, lines = follow(*decode(canvas._record(recorder, [line], live=True)), lines)
+        whole_ops, whole_buffer = decode(canvas._record(canvas._Recorder(400, 300, fig.dpi), [line]))
+        assert ("keep" in ops[0]) == (k > 150) and "keep" not in whole_ops[0]
+        assert np.array_equal(ops[0]["steps"], follow(whole_ops, whole_buffer, {})[0][0]["steps"])
+        assert {key: v for key, v in ops[0].items() if key not in ("d", "keep", "steps")} == {
+            key: v for key, v in whole_ops[0].items() if key != "d"}
+        if k > 150:  # all but the last step or two of the shorter path are kept
+            assert ops[0]["keep"] >= min(before, whole_ops[0]["d"][1]) // 2 - 2, (k, ops[0]["keep"], before)
+        before = whole_ops[0]["d"][1]
+    recorder.forget()
+    assert "keep" not in decode(canvas._record(recorder, [line], live=True))[0][0]
+
+
+def test_a_long_line_moves_by_less_than_a_pixel():
+    """Long paths are simplified to half a pixel (_SIMPLIFY_PX), with fewer points: every point Agg would draw
+    (simplified to its own ninth of a pixel) lies within a pixel of the line sent, the one-pixel tolerance with which
+    the browser test compares the canvas with the PNG frame (measured: 0.71 px here)."""
+    fig, ax = figure()
+    t = np.linspace(0, 10, 2000)
+    (line,) = ax.plot(t, 2.5 + 2 * np.sin(3 * t) * np.exp(-t / 5), lw=1)
+    ops, buffer = recorded(fig, [line])
+    sent = points(ops[0], buffer)
+    agg = line.get_transform().transform_path(line.get_path()).cleaned(simplify=True).vertices[:-1]
+    agg[:, 1] = 300 - agg[:, 1]
+    a, b = sent[:-1], sent[1:]
+    along = np.clip(np.einsum("psk,sk->ps", agg[:, None] - a[None], b - a) / np.maximum(
+        np.einsum("sk,sk->s", b - a, b - a), 1e-12), 0, 1)
+    distance = np.linalg.norm(agg[:, None] - (a + along[..., None] * (b - a)[None]), axis=2).min(axis=1)
+    assert distance.max() <= 2 * _recorder._SIMPLIFY_PX and len(sent) < 0.7 * len(agg)
+
+
 @pytest.mark.parametrize("name, factory, control, values", benchmark_cases(), ids=lambda v: v if isinstance(v, str)
                          else "")
 def test_frames_are_small(name, factory, control, values):
@@ -182,4 +240,5 @@ def test_a_click_on_the_canvas_reaches_the_handlers(demo):
     demo.live.on_click(clicks.append)
     demo.live._on_view_message(None, {"type": "click", "dataX": 12.5, "dataY": 40.0}, [])
     assert clicks == [{"type": "click", "dataX": 12.5, "dataY": 40.0}]
+
 
