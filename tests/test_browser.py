@@ -805,12 +805,13 @@ def burst(demo, i):
 
 def drag_path(steps):
     """Where each of the DRAG_MOVES moves goes, as fractions of the track, on a slider with ``steps``
-    steps within DRAG_SPAN: from its start to its end; on a slider with fewer steps than moves, back
-    and forth an odd number of times, so that every move changes the value and the slider offers
+    steps within DRAG_SPAN: from its start to its end, and back and forth an odd number of times on a
+    slider with fewer than two steps a move, so that every move changes the value and the slider offers
     DRAG_HZ new values per second, more than any server here answers (a one-way drag of a 51-step
-    slider in two seconds offers only ≈23 and caps what it can measure)."""
+    slider in two seconds offers only ≈23 and caps what it can measure; at about a step a move, a move
+    now and then lands on the last one's value: 8 of 120 on 05's 126-step η drag, which capped it at 56/s)."""
     lo, hi = DRAG_SPAN
-    legs = max(1, math.ceil(DRAG_MOVES / max(steps, 1)))
+    legs = max(1, math.ceil(2 * DRAG_MOVES / max(steps, 1)))
     legs += 1 - legs % 2  # odd: the last leg ends at the far end
     path = []
     for k in range(1, DRAG_MOVES + 1):
