@@ -130,7 +130,7 @@ class NetworkDemo(Demo):
 
     # -- figure ---------------------------------------------------------------------------------
     def build(self):
-        self._view = None
+        self._view = self._curve_of = None
         fig, (left, right) = plotting.new_figure(2, height=4.2, lecture_height=3.8)
         self.ax_map, self.ax_err = left, right
         blank = np.full((GRID, GRID), 0.5)
@@ -220,9 +220,10 @@ class NetworkDemo(Demo):
         if self._view != (dataset, epochs):
             self._set_view(dataset, epochs)
         self.image.set_data(self.grid_probabilities(key, history, dataset, t))
-        k = np.arange(history.epochs + 1)
         errors = np.maximum(history.losses, ERROR_FLOOR / 2)  # E = 0 exactly cannot sit on a log axis
-        self.curve.set_data(k, errors)
+        if self._curve_of is not history:  # the same run's curve stays as it is while the epoch moves
+            self.curve.set_data(np.arange(history.epochs + 1), errors)
+            self._curve_of = history
         self.marker.set_data([t], [errors[t]])
         self.epoch_label.set_text(f"epoch {t}")
         return readout(history, dataset, mode, hidden, t)

@@ -148,7 +148,7 @@ class TrainingDemo(Demo):
         self.banner = loss.text(0.5, 0.5, "diverged", transform=loss.transAxes, ha="center", va="center",
                                 fontsize=14, color=red, fontweight="bold", zorder=10,
                                 bbox={"facecolor": "white", "edgecolor": red})
-        self._epochs = None
+        self._epochs = self._curves_of = None
         return fig
 
     def animated_artists(self):
@@ -172,9 +172,11 @@ class TrainingDemo(Demo):
         for key, train, val in (("loss", result.losses, result.val_loss),
                                 ("acc", 100 * result.accuracy, 100 * result.val_accuracy)):
             clip = (lambda v: np.clip(v, *LOSS_VIEW)) if key == "loss" else (lambda v: v)
-            self.lines[key, "train"].set_data(t, clip(train))
-            self.lines[key, "val"].set_data(t, clip(val))
+            if self._curves_of is not result:  # the same run's curves stay as they are while the epoch moves
+                self.lines[key, "train"].set_data(t, clip(train))
+                self.lines[key, "val"].set_data(t, clip(val))
             self.lines[key, "marker"].set_data([k], [clip(val[k])])
+        self._curves_of = result
         X, labels = digits()["val"]
         wrong = np.flatnonzero(network_at(result, k).predict(X) != labels)
         self.image.set_data(mosaic(X[wrong]))
