@@ -94,9 +94,10 @@ def test_a_continued_line_is_drawn_as_the_whole_line_and_a_late_view_asks_again(
 
         for key, messages in (("late", [first, second]), ("whole", [whole])):
             page.evaluate("([k, b]) => gd.message(k, {type: 'background'}, b)", [key, b64(background)])
+            page.wait_for_function(f"gd.frames('{key}') === 1", timeout=10_000)  # drawn once decoded
             for data in messages:
                 page.evaluate("([k, f, b]) => gd.message(k, f, b)", [key, frame, b64(data)])
-            page.wait_for_function(f"gd.frames('{key}') === {len(messages)}", timeout=10_000)
+            page.wait_for_function(f"gd.frames('{key}') === {1 + len(messages)}", timeout=10_000)
         late, complete = (np.array(page.evaluate(f"gd.pixels('{key}')"), np.uint8) for key in ("late", "whole"))
         assert late.reshape(HEIGHT, WIDTH, 4)[..., 3].all()  # the background is there
         assert np.array_equal(late, complete)  # the continued line is the whole line, pixel for pixel
