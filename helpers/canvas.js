@@ -279,7 +279,7 @@ async function renderPlay({ model, el }) {
   showRepeat();
   play.on("change:repeat", showRepeat);
 
-  let token = 0, running = false, frames = new Map(), steps = [], index = 0, due = 0;
+  let token = 0, running = false, frames = new Map(), steps = [], index = 0, due = 0, interval = 0;
   const setIcon = () => { playButton.firstChild.className = `fa fa-${running ? "pause" : "play"}`; };
   const settle = (value) => {
     // the kernel hears where Play stopped (and draws that step, as for a drag)
@@ -299,7 +299,7 @@ async function renderPlay({ model, el }) {
     const k = steps[index];
     if (frames.has(k) && now >= due) {
       showStep(k);
-      due = Math.max(due + play.get("interval"), now);
+      due = Math.max(due + interval, now);
       index += 1;
       if (index === steps.length) {
         if (repeat()) start(slider.get("min"));
@@ -318,6 +318,7 @@ async function renderPlay({ model, el }) {
     for (let k = from; k <= slider.get("max"); k += slider.get("step")) steps.push(k);
     index = 0;
     due = performance.now();
+    interval = play.get("interval"); // until the kernel's frames say the run's own
     running = true;
     setIcon();
     model.send({ type: "play", from, token });
@@ -326,6 +327,7 @@ async function renderPlay({ model, el }) {
   model.on("msg:custom", async (msg, buffers) => {
     if (msg.type === "stop" && running) settle(steps[Math.max(0, index - 1)]);
     if (msg.type !== "frames" || msg.token !== token) return;
+    interval = msg.interval || interval;
     const bytes = await inflate(new Uint8Array(buffers[0].buffer, buffers[0].byteOffset, buffers[0].byteLength));
     let at = 0;
     msg.steps.forEach((k, i) => {

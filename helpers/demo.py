@@ -121,7 +121,8 @@ class Demo:
         self.draw(**self.values)  # the artists as the controls have them
         steps_sent, frames, texts = zip(*part, strict=True)
         self.play_button.send({"type": "frames", "token": token, "steps": list(steps_sent), "texts": list(texts),
-                               "sizes": [len(frame) for frame in frames]}, [zlib.compress(b"".join(frames), 6)])
+                               "sizes": [len(frame) for frame in frames], "interval": self.play_interval},
+                              [zlib.compress(b"".join(frames), 6)])
         try:
             asyncio.get_running_loop().call_later(0, self._send_frames, token, steps)
         except RuntimeError:  # no kernel: the rest at once
@@ -173,26 +174,29 @@ class Demo:
         last = self.play_length(**{k: v for k, v in self.values.items() if k != self.play_control})
         last = control.max if last is None else max(int(last), control.min)
         self._adjusting = True
-        # With frames as data Play in the page reads the slider's range and ipywidgets' Play is hidden: it is brought
-        # up to date (one message fewer per change) only for PNG frames.
+        # With frames as data Play in the page reads the slider's range, gets its interval with the run's frames,
+        # and ipywidgets' Play is hidden: it is brought up to date (messages fewer per change) only for PNG frames.
         ranges = [control] if self.live.data_frames else [control, self.play]
         try:  # in an order in which no value is ever above its widget's maximum (it would be clamped)
-            if last > control.max:
-                at_end = control.value >= control.max
-                for widget in ranges:
-                    widget.max = last
-                if at_end:
-                    control.value = last
-            elif last < control.max:
-                control.value = min(control.value, last)
-                for widget in ranges:
-                    widget.max = last
+            with control.hold_sync():  # the slider's new end and value: one message to the page
+                if last > control.max:
+                    at_end = control.value >= control.max
+                    for widget in ranges:
+                        widget.max = last
+                    if at_end:
+                        control.value = last
+                elif last < control.max:
+                    control.value = min(control.value, last)
+                    for widget in ranges:
+                        widget.max = last
             if not self.live.data_frames and self.play.max != control.max:  # back from frames as data
                 self.play.max = max(self.play.max, control.max)
                 self.play.value = control.value
                 self.play.max = control.max
             frames = max(1, (last - control.min) // control.step)
-            self.play.interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
+            self.play_interval = int(np.clip(round(1000.0 * self.PLAY_SECONDS / frames), *self.PLAY_INTERVAL_MS))
+            if not self.live.data_frames:
+                self.play.interval = self.play_interval
         finally:
             self._adjusting = False
 

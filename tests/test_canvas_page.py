@@ -33,7 +33,8 @@ async (source) => {
       const handlers = {}, sent = [], el = document.createElement('div');
       document.body.appendChild(el);
       const traits = {role: 'figure', key, width, height, readout: null};
-      const model = {get: (name) => traits[name], on: (event, f) => { handlers[event] = f; }, send: (m) => sent.push(m)};
+      const on = (event, f) => { handlers[event] = f; };
+      const model = {get: (name) => traits[name], on, send: (m) => sent.push(m)};
       module.default.render({model, el});
       figures[key] = {handlers, sent, canvas: el.querySelector('canvas')};
     },
