@@ -178,17 +178,16 @@ class Demo:
         # and ipywidgets' Play is hidden: it is brought up to date (messages fewer per change) only for PNG frames.
         ranges = [control] if self.live.data_frames else [control, self.play]
         try:  # in an order in which no value is ever above its widget's maximum (it would be clamped)
-            with control.hold_sync():  # the slider's new end and value: one message to the page
-                if last > control.max:
-                    at_end = control.value >= control.max
-                    for widget in ranges:
-                        widget.max = last
-                    if at_end:
-                        control.value = last
-                elif last < control.max:
-                    control.value = min(control.value, last)
-                    for widget in ranges:
-                        widget.max = last
+            if last > control.max:  # (two messages: the page may set a new end and value in either order)
+                at_end = control.value >= control.max
+                for widget in ranges:
+                    widget.max = last
+                if at_end:
+                    control.value = last
+            elif last < control.max:
+                control.value = min(control.value, last)
+                for widget in ranges:
+                    widget.max = last
             if not self.live.data_frames and self.play.max != control.max:  # back from frames as data
                 self.play.max = max(self.play.max, control.max)
                 self.play.value = control.value
