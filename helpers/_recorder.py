@@ -21,10 +21,11 @@ def _css(rgba):
 
 #: The keys of an operation that point into the frame's buffer ([offset, length in items]) and their items' bytes.
 _OFFSETS = {"v": 2, "at": 2, "c": 1, "p": 1, "d": 1}
-#: A long path (Agg's rule: 128 points or more) is simplified to half a pixel, not to Agg's ninth: where it bends it
-#: moves by less than half a pixel, which the antialiasing hides (the race: 3.4 → 2.4 KB a frame; compared with the
-#: PNG frame, the largest group of changed pixels has 6 pixels).
-_SIMPLIFY_PX = 0.5
+#: A long path (Agg's rule: 128 points or more) is simplified to a quarter of a pixel, not to Agg's ninth: 10–35 %
+#: fewer points (the race: 3.4 → 2.8 KB a frame); the line moves by under half a pixel where it bends (Agg's ninth:
+#: 0.2 px), which the antialiasing hides. (Half a pixel sent 2.4 KB but took the race's comparison with its PNG frame
+#: to a 1.8e-3 share of changed pixels, near the browser test's limit of 2e-3.)
+_SIMPLIFY_PX = 0.25
 _EIGHTHS = np.array([8.0, -8.0])
 
 
@@ -147,7 +148,7 @@ class _Recorder(RendererAgg):
         """[vertices offset, count] and [codes offset, count] (or None: all line-to) of a cleaned path."""
         lw = self.points_to_pixels(gc.get_linewidth())
         # Agg's own cleaning (NaNs, the figure's edges, snapping) and simplification of long lines, which keeps the
-        # corners of a noisy curve and the phase of a dashed one; to half a pixel (a copy: Agg keeps its own)
+        # corners of a noisy curve and the phase of a dashed one; to _SIMPLIFY_PX (a copy: Agg keeps its own)
         simplify = path.should_simplify and rgbFace is None
         if simplify:
             path = Path(path.vertices, path.codes)

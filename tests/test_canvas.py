@@ -147,10 +147,10 @@ def test_a_live_frame_sends_only_what_a_growing_line_adds():
     assert "keep" not in decode(canvas._record(recorder, [line], live=True))[0][0]
 
 
-def test_a_long_line_moves_by_less_than_a_pixel():
-    """Long paths are simplified to half a pixel (_SIMPLIFY_PX), with fewer points: every point Agg would draw
-    (simplified to its own ninth of a pixel) lies within a pixel of the line sent, the one-pixel tolerance with which
-    the browser test compares the canvas with the PNG frame (measured: 0.71 px here)."""
+def test_a_long_line_moves_by_less_than_half_a_pixel():
+    """Long paths are simplified to a quarter of a pixel (_SIMPLIFY_PX), with fewer points: every point Agg would
+    draw (simplified to its own ninth of a pixel) lies within twice that of the line sent (Agg's simplifier does not
+    keep its deviation under its threshold; measured 0.35 px here; 147 points of 201)."""
     fig, ax = figure()
     t = np.linspace(0, 10, 2000)
     (line,) = ax.plot(t, 2.5 + 2 * np.sin(3 * t) * np.exp(-t / 5), lw=1)
@@ -162,7 +162,7 @@ def test_a_long_line_moves_by_less_than_a_pixel():
     along = np.clip(np.einsum("psk,sk->ps", agg[:, None] - a[None], b - a) / np.maximum(
         np.einsum("sk,sk->s", b - a, b - a), 1e-12), 0, 1)
     distance = np.linalg.norm(agg[:, None] - (a + along[..., None] * (b - a)[None]), axis=2).min(axis=1)
-    assert distance.max() <= 2 * _recorder._SIMPLIFY_PX and len(sent) < 0.7 * len(agg)
+    assert distance.max() <= 2 * _recorder._SIMPLIFY_PX and len(sent) < 0.8 * len(agg)
 
 
 @pytest.mark.parametrize("name, factory, control, values", benchmark_cases(), ids=lambda v: v if isinstance(v, str)
