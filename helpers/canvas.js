@@ -173,7 +173,7 @@ function renderFigure({ model, el }) {
   const deflate = typeof DecompressionStream === "function";
   const follow = (unpacked) => {
     // A live frame's polyline may continue the one at its place in the last live frame: its first `keep` steps
-    // are that one's (helpers/_recorder.py). False if this view does not have them (it came after that frame).
+    // are that one's (helpers/canvas.py, _continue_lines). False if this view does not have them (it came later).
     const next = new Map();
     for (const [place, op] of unpacked.ops.entries()) {
       if (!op.d) continue;
@@ -230,7 +230,7 @@ function renderFigure({ model, el }) {
         frame = unpacked;
         schedule();
         if (msg.readout !== undefined) (await readout).set("value", msg.readout); // in the page only
-      });
+      }).catch((error) => console.error("a frame of the demo could not be drawn", error)); // the next ones still are
     }
   });
   canvas.gdReference = () => new Promise((resolve) => {
