@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
+
+from ._glyphs import _CachedGlyphs
 
 _CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
 
@@ -33,7 +34,7 @@ class _Unsupported(Exception):
     """An artist the canvas cannot draw the way Agg does (a clip path, hatching, a sketch): send PNG frames."""
 
 
-class _Recorder(RendererAgg):
+class _Recorder(_CachedGlyphs):
     """An Agg renderer that records the drawing operations of the artists drawn on it, in canvas pixels
     (origin top left). Text and images are rasterised by Agg itself and recorded as sprites."""
 
