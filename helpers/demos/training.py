@@ -67,6 +67,18 @@ def mosaic(images):
     return rgba[::-1]  # GridImage puts row 0 at the bottom
 
 
+def wrong_digits(result):
+    """At every epoch of ``result``: the mosaic of the validation digits its network gets wrong, and the label
+    '17 of 540 wrong' (', first 36' when the mosaic has no room for them all)."""
+    X, labels = digits()["val"]
+    shown = []
+    for k in range(result.epochs + 1):
+        wrong = np.flatnonzero(network_at(result, k).predict(X) != labels)
+        shown.append((mosaic(X[wrong]), f"{len(wrong)} of {len(labels)} wrong" + (", first 36" if len(wrong) > 36
+                                                                                   else "")))
+    return shown
+
+
 class TrainingDemo(Demo):
     """Train the network with one optimiser and watch the curves and the digits it gets wrong."""
 
@@ -74,6 +86,7 @@ class TrainingDemo(Demo):
 
     def __init__(self, optimiser="Adam", lr=0.003, batch_size=32, schedule="constant", epochs=30, shown=None):
         self._runs = OrderedDict()
+        self._wrong = {}  # run → its mosaic and label at every epoch, made when it is trained (a few ms)
         self.n = len(digits()["train"][1])
         batches = [b for b in BATCHES if b < self.n] + [self.n]
         controls = {
@@ -108,8 +121,9 @@ class TrainingDemo(Demo):
         result = fit(digits(), optimiser, lr=lr, batch_size=batch_size, epochs=epochs, seed=TRAIN_SEED,
                      hidden=HIDDEN, schedule=make_schedule(schedule, epochs), on_epoch=progress)
         self._runs[key] = result
+        self._wrong[result] = wrong_digits(result)
         if len(self._runs) > CACHE:
-            self._runs.popitem(last=False)
+            del self._wrong[self._runs.popitem(last=False)[1]]
         return result
 
     def show_progress(self, text):
@@ -177,10 +191,9 @@ class TrainingDemo(Demo):
                 self.lines[key, "val"].set_data(t, clip(val))
             self.lines[key, "marker"].set_data([k], [clip(val[k])])
         self._curves_of = result
-        X, labels = digits()["val"]
-        wrong = np.flatnonzero(network_at(result, k).predict(X) != labels)
-        self.image.set_data(mosaic(X[wrong]))
-        self.wrong_label.set_text(f"{len(wrong)} of {len(labels)} wrong" + (", first 36" if len(wrong) > 36 else ""))
+        image, label = self._wrong[result][k]
+        self.image.set_data(image)
+        self.wrong_label.set_text(label)
         self.banner.set_text("diverged")
         self.banner.set_visible(result.status == "diverged")
         return readout(result, schedule, k)
