@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.ft2font import RenderMode
 
 #: Glyph bitmaps as FreeType renders them, by font, size, glyph and position within a pixel (in 64ths): a new text
-#: renders only glyphs not seen before (1.4 → 0.6 ms for a new 26-letter label); the oldest go past 4,096.
+#: renders only glyphs not seen before (07's "61 of 359 wrong, first 36": 1.35 → 0.57 ms); the oldest go past 4,096.
 _GLYPHS = {}
 
 

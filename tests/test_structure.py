@@ -14,8 +14,8 @@ the canvas) and 50 of ``demo`` (Play in the page: the run's frames in parts; ipy
 frames). 2,940 after the bytes and kernel time of a frame were cut: the recorder in its own module
 (``_recorder``, so that no module passes 300), live frames that send only what a growing line adds
 (``canvas._continue_lines``, 35), and the recorder's caches of styles and marker shapes (15). 2,985 after
-``_glyphs`` (41): a new text (03's "epoch 12", 07's "17 of 540 wrong") took 1.4 ms of Agg's time, most of it
-rendering glyphs it had rendered before; with the bitmaps kept, 0.6 ms, the same pixels to the bit.) A public name
+``_glyphs`` (41): a new text (03's "epoch 12", 07's "61 of 359 wrong, first 36") took 0.55–1.35 ms of Agg's time,
+most of it rendering glyphs it had rendered before; with the bitmaps kept, 0.26–0.57 ms, the same pixels.) A public name
 of a core module (a module-level function, class or constant without a leading underscore) must be used
 by a notebook, a demo, an exercise, a tool or a benchmark; a name only the core itself needs is private.
 ``python tests/test_structure.py`` prints the counts.

@@ -69,7 +69,7 @@ def mosaic(images):
 
 def wrong_digits(result):
     """At every epoch of ``result``: the mosaic of the validation digits its network gets wrong, and the label
-    '17 of 540 wrong' (', first 36' when the mosaic has no room for them all)."""
+    '17 of 359 wrong' (', first 36' when the mosaic has no room for them all)."""
     X, labels = digits()["val"]
     shown = []
     for k in range(result.epochs + 1):
